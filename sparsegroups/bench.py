@@ -12,7 +12,8 @@ from .layers import GroupedLinear, grouped_linear_loop, grouped_linear_loop_deco
 from .model import SparseGroupAE, DownII, AEConfig
 
 # %% auto #0
-__all__ = ['reference_style', 'bench_grouped_linear', 'bench_training', 'bench_inference', 'run_bench', 'write_json']
+__all__ = ['SECTIONS', 'reference_style', 'bench_grouped_linear', 'bench_training', 'bench_inference', 'bench_loading',
+           'run_bench', 'write_json']
 
 # %% ../nbs/08_bench.ipynb #9f90a3f3
 def _median_time(fn, rounds: int, warmup: int = 1) -> float:
@@ -107,19 +108,39 @@ def bench_inference(preset="paper-celeba128", batch=8, rounds=6) -> dict:
                          rounds)
     return dict(preset=preset, batch=batch, images_per_s={k: batch / v for k, v in t.items()})
 
-# %% ../nbs/08_bench.ipynb #14a2019c
-def run_bench(quick: bool = False) -> dict:
-    "All foundation benchmarks as one JSON-able dict; quick=True uses tiny sizes (seconds, for tests only)."
-    if quick:
-        gl = bench_grouped_linear(B=2, L=4, hw=(4, 4), m=32, k=8, rounds=3)
-        tr = bench_training("cpu-gray32", batch=4, rounds=2)
-        inf = bench_inference("cpu-gray32", batch=4, rounds=2)
-    else:
-        gl, tr, inf = bench_grouped_linear(), bench_training(), bench_inference()
-    return dict(name="sparsegroups-foundation", quick=quick,
-                machine=dict(platform=platform.platform(), processor=platform.processor(), cpus=os.cpu_count(),
-                             torch=torch.__version__, threads=torch.get_num_threads()),
-                grouped_linear=gl, training=tr, inference=inf)
+# %% ../nbs/08_bench.ipynb #31eb0e10
+def bench_loading(name: str = "celeba64", split: str = "train", batch_size: int = 64) -> dict:
+    "Images/s of a data set without and with the in-memory cache (or the reason it was skipped)."
+    from sparsegroups.data import load_dataset, loading_throughput
+    try: ds = load_dataset(name, split=split)
+    except (FileNotFoundError, ValueError) as e: return dict(dataset=name, skipped=str(e))
+    t = time.perf_counter(); cached = load_dataset(name, split=split, cache=True, num_workers=2)
+    build = time.perf_counter() - t
+    ips = {"disk_0_workers": loading_throughput(ds, batch_size, num_workers=0),
+           "disk_2_workers": loading_throughput(ds, batch_size, num_workers=2),
+           "cache": loading_throughput(cached, batch_size)}
+    return dict(dataset=name, split=split, images=len(ds), batch=batch_size, images_per_s=ips,
+                cache_build_s=build, cache_speedup=ips["cache"] / max(ips["disk_0_workers"], ips["disk_2_workers"]))
+
+# %% ../nbs/08_bench.ipynb #842dae19
+SECTIONS = ("grouped_linear", "training", "inference", "loading")
+
+def run_bench(quick: bool = False, sections=SECTIONS) -> dict:
+    "The benchmarks as one JSON-able dict; quick=True uses tiny sizes (seconds, for tests only)."
+    unknown = set(sections) - set(SECTIONS)
+    if unknown: raise ValueError(f"unknown benchmark sections {sorted(unknown)}; valid: {', '.join(SECTIONS)}")
+    full = {"grouped_linear": bench_grouped_linear, "training": bench_training, "inference": bench_inference,
+            "loading": bench_loading}
+    small = {"grouped_linear": lambda: bench_grouped_linear(B=2, L=4, hw=(4, 4), m=32, k=8, rounds=3),
+             "training": lambda: bench_training("cpu-gray32", batch=4, rounds=2),
+             "inference": lambda: bench_inference("cpu-gray32", batch=4, rounds=2),
+             "loading": lambda: dict(skipped="not measured in quick mode")}
+    out = dict(name="sparsegroups-bench", quick=quick,
+               machine=dict(platform=platform.platform(), processor=platform.processor(), cpus=os.cpu_count(),
+                            torch=torch.__version__, threads=torch.get_num_threads()))
+    for s in SECTIONS:
+        if s in sections: out[s] = (small if quick else full)[s]()
+    return out
 
 def write_json(obj: dict, path) -> Path:
     "Write JSON atomically (temporary file, then rename)."

@@ -9,27 +9,20 @@ import numpy as np
 import torch
 from .model import SparseGroupAE, PRESETS, num_params
 from .metrics import psnr
+from .data import lfw_mini
 
 # %% auto #0
-__all__ = ['lfw_faces', 'smoke', 'main']
+__all__ = ['smoke', 'main']
 
 # %% ../nbs/09_cli.ipynb #1003b712
-def lfw_faces(n: int = 100, size: int = 32) -> torch.Tensor:
-    "The first n (<= 100) LFW faces shipped with scikit-image, resized to size x size: (n, 1, size, size) in [0, 1]."
-    import cv2
-    from skimage.data import lfw_subset
-    if not 1 <= n <= 100: raise ValueError(f"n={n}: lfw_subset ships 100 faces, choose 1 <= n <= 100")
-    faces = lfw_subset()[:n].astype(np.float32)                               # (n, 25, 25) in [0, 1]
-    out = np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR) for f in faces])
-    return torch.from_numpy(out).clamp_(0, 1).unsqueeze(1)
-
 def smoke(n: int = 100, preset: str = "cpu-gray32", seed: int = 0) -> dict:
     "Encode and decode n LFW faces with an untrained model; shapes, non-zeros and PSNR as a dict."
     torch.manual_seed(seed)
     model = SparseGroupAE.from_preset(preset).eval()
     C, H, W = model.config.image
     if C != 1 or H != W: raise ValueError(f"smoke needs a square grayscale preset, {preset} has image {model.config.image}")
-    x = lfw_faces(n, H)
+    if not 1 <= n <= 100: raise ValueError(f"n={n}: lfw_subset ships 100 faces, choose 1 <= n <= 100")
+    x = lfw_mini("all", size=H).images[:n]
     t = time.perf_counter()
     with torch.no_grad(): out = model(x)
     dt = time.perf_counter() - t
@@ -51,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="speed benchmark (JSON): grouped linear vs loop, training and inference images/s",
                        description="Example: sparsegroups bench --out bench/foundation.json")
     b.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds (checks that it runs, not speed)")
+    b.add_argument("--sections", nargs="+", default=None, metavar="SECTION",
+                   help="which benchmarks: grouped_linear training inference loading (default: all)")
     b.add_argument("--out", help="also write the JSON to this file (refuses to overwrite without --force)")
     b.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     return p
@@ -61,11 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "smoke": result = smoke(args.n, args.preset, args.seed)
         elif args.command == "bench":
-            from sparsegroups.bench import run_bench, write_json
+            from sparsegroups.bench import run_bench, write_json, SECTIONS
             from pathlib import Path
             if args.out and Path(args.out).exists() and not args.force:
                 raise FileExistsError(f"{args.out} exists; pass --force to overwrite it")
-            result = run_bench(quick=args.quick)
+            result = run_bench(quick=args.quick, sections=args.sections or SECTIONS)
             if args.out: write_json(result, args.out)
     except (ValueError, TypeError, FileNotFoundError, FileExistsError) as e:
         print(f"sparsegroups {args.command}: error: {e}", file=sys.stderr)
