@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# The main job on the embedded default data: set up .venv, then run it (JSON summary on stdout).
-# Until training and the labs exist, the main job is the smoke run: the 100 LFW faces shipped with
-# scikit-image, encoded and decoded by an untrained model (shapes, sparsity, PSNR).
+# The main job on the embedded default data (the LFW faces shipped with scikit-image): set up .venv, then run
+# the trainGround notebook headless with papermill into a new run folder runs/main-<timestamp>/, which holds the
+# executed notebook, config, checkpoints, metrics.json and figures; then print a short summary.
+# These defaults are the recipe of the shipped lfw-mini model (data/models/lfw-mini.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 bash setup.sh
-exec .venv/bin/sparsegroups smoke "$@"
+name="main-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "runs/$name"
+.venv/bin/papermill nbs/10_trainGround.ipynb "runs/$name/10_trainGround.ipynb" --cwd nbs \
+  -p data lfw-mini -p preset cpu-gray32 -p epochs 150 -p batch_size 16 -p loss mse -p flip True -p seed 0 -p device cpu \
+  -p out "$PWD/runs" -p name "$name" "$@"
+.venv/bin/sparsegroups summary "runs/$name" >/dev/null

@@ -5,6 +5,7 @@
 # %% ../nbs/09_cli.ipynb #bb33e222
 from __future__ import annotations
 import argparse, json, sys, time
+from pathlib import Path
 import numpy as np
 import torch
 from .model import SparseGroupAE, PRESETS, num_params
@@ -12,7 +13,7 @@ from .metrics import psnr
 from .data import lfw_mini
 
 # %% auto #0
-__all__ = ['smoke', 'main']
+__all__ = ['smoke', 'summary', 'main']
 
 # %% ../nbs/09_cli.ipynb #1003b712
 def smoke(n: int = 100, preset: str = "cpu-gray32", seed: int = 0) -> dict:
@@ -33,6 +34,21 @@ def smoke(n: int = 100, preset: str = "cpu-gray32", seed: int = 0) -> dict:
                 images_per_s=round(n / dt, 1), trained=False)
 
 # %% ../nbs/09_cli.ipynb #124b6207
+def summary(run) -> str:
+    "A short text table of a run folder's metrics.json."
+    run = Path(run)
+    f = run / "metrics.json"
+    if not f.is_file(): raise FileNotFoundError(f"{f} does not exist: is {run} a finished run folder?")
+    m = json.loads(f.read_text())
+    a, h, t = m["architecture"], m["history"], m["test"]
+    rows = [("run", run), ("data", m["config"]["data"]), ("image (C, H, W)", tuple(a["image"])),
+            ("L, m, k", (a["L"], a["m"], a["k"])), ("epochs / steps", f"{len(h['epoch'])} / {m['steps']}"),
+            ("train minutes", f"{m['train_seconds'] / 60:.1f}"),
+            ("trusted test PSNR / SSIM", f"{t['psnr']:.2f} dB / {t['ssim']:.4f} ({t['n']} images)"),
+            ("key bytes for k' = 2k", f"{m['key_bits_2k'] / 8:.1f}")]
+    return "\n".join(f"{k:26s} {v}" for k, v in rows)
+
+# %% ../nbs/09_cli.ipynb #25363b14
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sparsegroups", description="Sparse-group autoencoders for private image sharing.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -41,6 +57,23 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--n", type=int, default=100, help="number of faces (1..100)")
     s.add_argument("--preset", default="cpu-gray32", choices=[k for k, c in PRESETS.items() if c.image[0] == 1 and c.image[1] == c.image[2]])
     s.add_argument("--seed", type=int, default=0)
+    t = sub.add_parser("train", help="train a model (also under torchrun); writes runs/<name>/",
+                       description="Example: sparsegroups train --data celeba64 --preset cpu-rgb64 --L 22 --k 32 --epochs 20 --name celeba64-a\n"
+                                   "Distributed: torchrun --nproc_per_node=4 -m sparsegroups train --data celeba64 --name big ...",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_config_args(t)
+    t.add_argument("--resume", action="store_true", help="continue the run --name from its last checkpoint")
+    t.add_argument("--overwrite", action="store_true", help="replace an existing run folder of the same name")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    e = sub.add_parser("evaluate", help="test PSNR/SSIM of a model (shipped name or checkpoint path)",
+                       description="Example: sparsegroups evaluate celeba64 --split test")
+    e.add_argument("model"); e.add_argument("--data"); e.add_argument("--root"); e.add_argument("--split", default="test")
+    sh = sub.add_parser("ship", help="copy a finished run's model to data/models/<name>.pt with a model card",
+                        description="Example: sparsegroups ship runs/celeba64-a --as celeba64")
+    sh.add_argument("run"); sh.add_argument("--as", dest="as_name", required=True); sh.add_argument("--force", action="store_true")
+    su = sub.add_parser("summary", help="a short table of a run folder's results",
+                        description="Example: sparsegroups summary runs/main-20261126-120000")
+    su.add_argument("run")
     b = sub.add_parser("bench", help="speed benchmark (JSON): grouped linear vs loop, training and inference images/s",
                        description="Example: sparsegroups bench --out bench/foundation.json")
     b.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds (checks that it runs, not speed)")
@@ -50,20 +83,59 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     return p
 
+def _add_config_args(p: argparse.ArgumentParser):
+    "One option per TrainConfig field, typed from its default (tuples take several integers, booleans are flags)."
+    from dataclasses import fields
+    from sparsegroups.train import TrainConfig
+    for f in fields(TrainConfig):
+        opt, d = "--" + f.name.replace("_", "-"), f.default
+        if isinstance(d, bool): p.add_argument(opt, dest=f.name, action=argparse.BooleanOptionalAction, default=d)
+        elif f.name in ("num_filts", "scale_factor"): p.add_argument(opt, dest=f.name, type=int, nargs="+", default=d)
+        elif f.name in ("num_blocks", "L", "m", "k", "size", "max_images", "epochs", "batch_size", "seed",
+                        "plateau_patience", "num_workers"): p.add_argument(opt, dest=f.name, type=int, default=d)
+        elif f.name in ("lr", "plateau_factor", "min_lr"): p.add_argument(opt, dest=f.name, type=float, default=d)
+        else: p.add_argument(opt, dest=f.name, default=d)
+
+def _config_from_args(args):
+    from dataclasses import fields
+    from sparsegroups.train import TrainConfig
+    return TrainConfig(**{f.name: getattr(args, f.name) for f in fields(TrainConfig)})
+
 def main(argv: list[str] | None = None) -> int:
     "Console entry point `sparsegroups`: returns the exit status."
     args = _parser().parse_args(argv)
     try:
         if args.command == "smoke": result = smoke(args.n, args.preset, args.seed)
+        elif args.command == "train":
+            from sparsegroups.train import train
+            result = train(_config_from_args(args), resume=args.resume, overwrite=args.overwrite, progress=not args.quiet)
+            result = {k: v for k, v in result.items() if k != "history"} if result else None
+            if result is None: return 0                      # ranks other than 0 under torchrun print nothing
+        elif args.command == "evaluate":
+            from sparsegroups.train import evaluate
+            result = evaluate(args.model, data=args.data, split=args.split, root=args.root)
+        elif args.command == "summary":
+            print(summary(args.run), file=sys.stderr)
+            result = json.loads((Path(args.run) / "metrics.json").read_text())
+            result = {k: v for k, v in result.items() if k not in ("history", "config", "architecture")}
+        elif args.command == "ship":
+            from sparsegroups.train import ship
+            result = dict(shipped=str(ship(args.run, args.as_name, force=args.force)))
         elif args.command == "bench":
             from sparsegroups.bench import run_bench, write_json, SECTIONS
-            from pathlib import Path
             if args.out and Path(args.out).exists() and not args.force:
                 raise FileExistsError(f"{args.out} exists; pass --force to overwrite it")
             result = run_bench(quick=args.quick, sections=args.sections or SECTIONS)
             if args.out: write_json(result, args.out)
-    except (ValueError, TypeError, FileNotFoundError, FileExistsError) as e:
+    except (ValueError, TypeError, FileNotFoundError, FileExistsError, MemoryError) as e:
         print(f"sparsegroups {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"sparsegroups {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:
+        if type(e).__name__ != "Interrupted": raise
+        print(f"sparsegroups {args.command}: stopped by a signal; the state is saved, continue with --resume", file=sys.stderr)
+        return 130
     print(json.dumps(result, indent=1))
     return 0

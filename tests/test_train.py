@@ -1,0 +1,92 @@
+"Training contracts: SIGKILL + resume, torchrun with gloo, papermill, run folders never reused silently."
+import json, math, os, signal, subprocess, sys, time
+from pathlib import Path
+import pytest
+import torch
+from conftest import script, ROOT
+from sparsegroups.model import load, read_checkpoint
+from sparsegroups.train import TrainConfig, train
+
+TINY = ["--data", "lfw-mini", "--epochs", "4", "--batch-size", "4", "--max-images", "40", "--seed", "1",
+        "--device", "cpu", "--quiet"]
+ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
+
+def run_cli(*args, timeout=600):
+    return subprocess.run([script("sparsegroups"), *args], capture_output=True, text=True, timeout=timeout, env=ENV)
+
+def test_sigkill_then_resume_matches_uninterrupted(tmp_path):
+    ref = run_cli("train", *TINY, "--out", str(tmp_path), "--name", "straight")
+    assert ref.returncode == 0, ref.stderr
+    straight = json.loads((tmp_path / "straight" / "metrics.json").read_text())
+    assert straight["steps"] == 4 * math.ceil(40 / 4)
+    # the same run, killed with SIGKILL once its first epoch is checkpointed (so mid-way through a later epoch)
+    p = subprocess.Popen([script("sparsegroups"), "train", *TINY, "--out", str(tmp_path), "--name", "killed"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+    ck = tmp_path / "killed" / "last.pt"
+    deadline = time.time() + 300
+    while time.time() < deadline and p.poll() is None:
+        if ck.exists():
+            try: epoch = read_checkpoint(ck)["extra"]["epoch"]
+            except ValueError: epoch = 0                       # never half-written, but be safe
+            if epoch >= 1: break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGKILL); p.wait()
+    assert p.returncode == -signal.SIGKILL, "the training finished before it could be killed: make it longer"
+    saved = read_checkpoint(ck)["extra"]
+    assert 1 <= saved["epoch"] < 4 and not (tmp_path / "killed" / "metrics.json").exists()
+    res = run_cli("train", *TINY, "--out", str(tmp_path), "--name", "killed", "--resume")
+    assert res.returncode == 0, res.stderr
+    resumed = json.loads((tmp_path / "killed" / "metrics.json").read_text())
+    assert resumed["steps"] == straight["steps"] == 40
+    assert resumed["history"]["epoch"] == [1, 2, 3, 4]
+    a, b = resumed["history"]["valid_loss"][-1], straight["history"]["valid_loss"][-1]
+    assert a <= b * 1.02, (a, b)                               # no worse than uninterrupted, within noise
+    assert abs(resumed["test"]["psnr"] - straight["test"]["psnr"]) < 0.5
+
+def test_existing_run_is_never_overwritten_silently(tmp_path):
+    assert run_cli("train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "r").returncode == 0
+    before = (tmp_path / "r" / "metrics.json").read_bytes()
+    again = run_cli("train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "r")
+    assert again.returncode == 2 and "exists; pass resume=True (--resume)" in again.stderr and "Traceback" not in again.stderr
+    assert (tmp_path / "r" / "metrics.json").read_bytes() == before
+    other = run_cli("train", *TINY, "--k", "8", "--epochs", "2", "--out", str(tmp_path), "--name", "r", "--resume")
+    assert other.returncode == 2 and "different k" in other.stderr
+
+def test_torchrun_two_processes_gloo(tmp_path):
+    torchrun = str(Path(sys.executable).parent / "torchrun")
+    r = subprocess.run([torchrun, "--standalone", "--nproc_per_node=2", "-m", "sparsegroups", "train",
+                        "--data", "lfw-mini", "--epochs", "2", "--batch-size", "8", "--device", "cpu", "--quiet",
+                        "--out", str(tmp_path), "--name", "ddp"], capture_output=True, text=True, timeout=600, env=ENV)
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((tmp_path / "ddp" / "metrics.json").read_text())
+    assert m["world_size"] == 2
+    assert m["steps"] == 2 * math.ceil(80 / 2 / 8)             # each rank takes half of the 80 images per epoch
+    assert m["history"]["epoch"] == [1, 2] and all(math.isfinite(v) for v in m["history"]["valid_loss"])
+    model = load(tmp_path / "ddp" / "model.pt")
+    assert model.config.L == 8
+    ck = read_checkpoint(tmp_path / "ddp" / "last.pt")
+    assert ck["extra"]["epoch"] == 2 and not any(k.startswith("module.") for k in ck["state_dict"])
+    assert sorted(p.name for p in (tmp_path / "ddp").iterdir()) == ["config.json", "figures", "last.pt", "metrics.json", "model.pt"]
+
+def test_papermill_runs_trainground_headless(tmp_path):
+    out = tmp_path / "run1" / "10_trainGround.ipynb"
+    out.parent.mkdir()
+    r = subprocess.run([str(Path(sys.executable).parent / "papermill"), str(ROOT / "nbs" / "10_trainGround.ipynb"), str(out),
+                        "-p", "epochs", "1", "-p", "out", str(tmp_path), "-p", "name", "run1", "-p", "device", "cpu",
+                        "--cwd", str(ROOT / "nbs")], capture_output=True, text=True, timeout=900, env=ENV)
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((tmp_path / "run1" / "metrics.json").read_text())
+    assert m["config"]["epochs"] == 1 and m["steps"] == math.ceil(80 / 16)      # papermill's value, not the default 2
+    assert (tmp_path / "run1" / "figures" / "reconstructions.png").stat().st_size > 1000
+    nb = json.loads(out.read_text())
+    assert any("injected-parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
+
+def test_trainconfig_errors_at_the_cli(tmp_path):
+    r = run_cli("train", "--data", "lfw-mini", "--k", "400", "--out", str(tmp_path))
+    assert r.returncode == 2 and "1 <= k <= m, here m=128" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("train", "--data", "celeba64", "--preset", "cpu-rgb64", "--root", "/nonexistent/celeba", "--out", str(tmp_path))
+    assert r.returncode == 2 and "/nonexistent/celeba does not exist" in r.stderr and "Traceback" not in r.stderr
+    r = run_cli("train", "--data", "lfw-mini", "--preset", "cpu-rgb64", "--out", str(tmp_path))
+    assert r.returncode == 2 and "lfw-mini train images are (1, 32, 32) but the model expects (3, 64, 64)" in r.stderr
+    assert list(tmp_path.iterdir()) == []                      # a failed start leaves no run folder behind
