@@ -12,8 +12,8 @@ from .layers import GroupedLinear, grouped_linear_loop, grouped_linear_loop_deco
 from .model import SparseGroupAE, DownII, AEConfig
 
 # %% auto #0
-__all__ = ['SECTIONS', 'reference_style', 'bench_grouped_linear', 'bench_training', 'bench_inference', 'bench_loading',
-           'run_bench', 'write_json']
+__all__ = ['SECTIONS', 'reference_style', 'bench_grouped_linear', 'bench_training', 'bench_inference', 'bench_ambiguation',
+           'bench_loading', 'run_bench', 'write_json']
 
 # %% ../nbs/08_bench.ipynb #9f90a3f3
 def _median_time(fn, rounds: int, warmup: int = 1) -> float:
@@ -109,6 +109,18 @@ def bench_inference(preset="paper-celeba128", batch=8, rounds=6) -> dict:
     return dict(preset=preset, batch=batch, images_per_s={k: batch / v for k, v in t.items()})
 
 # %% ../nbs/08_bench.ipynb #31eb0e10
+def bench_ambiguation(B=100, L=20, m=512, k=128, k_prime=256, rounds=5) -> dict:
+    "Seconds of ambiguate + random_guess (ours, keyed ChaCha20) and of the reference loops, and their ratio."
+    from sparsegroups.ambiguation import synthetic_codes, ambiguate, random_guess, ambiguate_reference, random_guess_reference
+    code = synthetic_codes(B, L, m, k)
+    g = torch.Generator().manual_seed(0)
+    def ours(): random_guess(ambiguate(code, k_prime, b"benchmark-secret-0123")[0], k, generator=g)
+    def loops(): random_guess_reference(ambiguate_reference(code, k_prime)[0], k)
+    t = _interleaved({"ours": ours, "loops": loops}, rounds)
+    return dict(shape=dict(B=B, L=L, m=m, k=k, k_prime=k_prime), ours_s=t["ours"], loops_s=t["loops"],
+                speedup=t["loops"] / t["ours"])
+
+# %% ../nbs/08_bench.ipynb #c71b80fb
 def bench_loading(name: str = "celeba64", split: str = "train", batch_size: int = 64) -> dict:
     "Images/s of a data set without and with the in-memory cache (or the reason it was skipped)."
     from sparsegroups.data import load_dataset, loading_throughput
@@ -122,18 +134,19 @@ def bench_loading(name: str = "celeba64", split: str = "train", batch_size: int 
     return dict(dataset=name, split=split, images=len(ds), batch=batch_size, images_per_s=ips,
                 cache_build_s=build, cache_speedup=ips["cache"] / max(ips["disk_0_workers"], ips["disk_2_workers"]))
 
-# %% ../nbs/08_bench.ipynb #842dae19
-SECTIONS = ("grouped_linear", "training", "inference", "loading")
+# %% ../nbs/08_bench.ipynb #d01ef976
+SECTIONS = ("grouped_linear", "training", "inference", "ambiguation", "loading")
 
 def run_bench(quick: bool = False, sections=SECTIONS) -> dict:
     "The benchmarks as one JSON-able dict; quick=True uses tiny sizes (seconds, for tests only)."
     unknown = set(sections) - set(SECTIONS)
     if unknown: raise ValueError(f"unknown benchmark sections {sorted(unknown)}; valid: {', '.join(SECTIONS)}")
     full = {"grouped_linear": bench_grouped_linear, "training": bench_training, "inference": bench_inference,
-            "loading": bench_loading}
+            "ambiguation": bench_ambiguation, "loading": bench_loading}
     small = {"grouped_linear": lambda: bench_grouped_linear(B=2, L=4, hw=(4, 4), m=32, k=8, rounds=3),
              "training": lambda: bench_training("cpu-gray32", batch=4, rounds=2),
              "inference": lambda: bench_inference("cpu-gray32", batch=4, rounds=2),
+             "ambiguation": lambda: bench_ambiguation(B=2, L=2, m=32, k=4, k_prime=8, rounds=2),
              "loading": lambda: dict(skipped="not measured in quick mode")}
     out = dict(name="sparsegroups-bench", quick=quick,
                machine=dict(platform=platform.platform(), processor=platform.processor(), cpus=os.cpu_count(),

@@ -138,6 +138,8 @@ def _loss_fn(cfg: TrainConfig, logits, x):
     return F.mse_loss(torch.sigmoid(logits.float()), x)
 
 # %% ../nbs/10_trainGround.ipynb #535b8570
+_RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out")  # a resumed run may extend or fine-tune
+
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
 
@@ -177,12 +179,15 @@ class Trainer:
         obj = read_checkpoint(path)
         extra = obj["extra"]
         saved = TrainConfig.from_dict(extra["train_config"])
-        diff = [f.name for f in fields(TrainConfig) if f.name not in ("epochs", "device", "num_workers", "out")
+        diff = [f.name for f in fields(TrainConfig) if f.name not in _RESUME_MAY_CHANGE
                 and getattr(saved, f.name) != getattr(self.cfg, f.name)]
         if diff: raise ValueError(f"cannot resume {path}: the run was made with different {', '.join(diff)} "
                                   f"(saved: {', '.join(f'{d}={getattr(saved, d)!r}' for d in diff)})")
         self.model.load_state_dict(obj["state_dict"])
         self.opt.load_state_dict(extra["optimizer"]); self.sched.load_state_dict(extra["scheduler"])
+        if self.cfg.lr != saved.lr:                             # fine-tuning: continue at a new learning rate
+            for g in self.opt.param_groups: g["lr"] = self.cfg.lr
+            self.sched._last_lr = [self.cfg.lr] * len(self.opt.param_groups)
         self.epoch, self.batch_in_epoch, self.step = extra["epoch"], extra["batch_in_epoch"], extra["step"]
         self.history = extra["history"]
         torch.set_rng_state(extra["rng_torch"])

@@ -90,3 +90,11 @@ def test_trainconfig_errors_at_the_cli(tmp_path):
     r = run_cli("train", "--data", "lfw-mini", "--preset", "cpu-rgb64", "--out", str(tmp_path))
     assert r.returncode == 2 and "lfw-mini train images are (1, 32, 32) but the model expects (3, 64, 64)" in r.stderr
     assert list(tmp_path.iterdir()) == []                      # a failed start leaves no run folder behind
+
+def test_resume_can_extend_and_fine_tune(tmp_path):
+    assert run_cli("train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "ft").returncode == 0
+    r = run_cli("train", *TINY, "--epochs", "2", "--lr", "1e-4", "--out", str(tmp_path), "--name", "ft", "--resume")
+    assert r.returncode == 0, r.stderr
+    m = json.loads((tmp_path / "ft" / "metrics.json").read_text())
+    assert m["history"]["epoch"] == [1, 2] and m["steps"] == 2 * 10
+    assert m["history"]["lr"] == [2e-3, 1e-4]
