@@ -18,7 +18,8 @@ from .metrics import psnr, ssim
 
 # %% auto #0
 __all__ = ['TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data', 'Interrupted', 'Trainer',
-           'check_run_dir', 'create_run_dir', 'loss_figure', 'write_results', 'train', 'evaluate', 'model_card', 'ship']
+           'check_run_dir', 'create_run_dir', 'loss_figure', 'write_results', 'train', 'evaluate', 'lr_phases',
+           'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #0b20defa
 @dataclass(frozen=True)
@@ -374,14 +375,27 @@ _PREP = {"celeba": "128x128 centre crop of the 178x218 aligned CelebA images (ro
          "lfw-mini": "the first 100 images of skimage.data.lfw_subset() (the LFW faces, 25x25), resized to 32x32 with cv2.INTER_LINEAR, seeded 80/10/10 split",
          "cyale": "Cropped Yale B PGMs as stored (grayscale, height 192 x width 168)"}
 
+def lr_phases(history: dict) -> list[tuple[int, float]]:
+    "(last epoch, learning rate) of each training phase: a jump of 2x or more in the epoch-end lr marks a resume with --lr."
+    lrs, eps = history["lr"], history["epoch"]
+    phases = []
+    for i, lr in enumerate(lrs):
+        if i and max(lr, lrs[i - 1]) / min(lr, lrs[i - 1]) < 2: phases[-1] = (eps[i], phases[-1][1])
+        else: phases.append((eps[i], lr))
+    return phases
+
 def model_card(name: str, metrics: dict) -> str:
     "Markdown model card of a shipped model, from its run's metrics.json."
     c, a, t = metrics["config"], metrics["architecture"], metrics["test"]
     key_bytes = metrics["key_bits_2k"] / 8
     args = " ".join(f"--{k.replace('_', '-')} {' '.join(map(str, v)) if isinstance(v, list) else v}"
-                    for k, v in c.items() if v is not None and k not in ("name", "out", "device", "num_workers")
+                    for k, v in c.items() if v is not None and k not in ("name", "out", "device", "num_workers", "epochs", "lr")
                     and v != getattr(TrainConfig, k, None) and not isinstance(v, bool))
-    flags = " ".join(f"--{k.replace('_', '-')}" for k, v in c.items() if v is True and getattr(TrainConfig, k) is False)
+    args += "".join(f" --{k.replace('_', '-')}" for k, v in c.items() if v is True and getattr(TrainConfig, k) is False)
+    phases = lr_phases(metrics["history"])
+    cmds = [f"`sparsegroups train {args} --epochs {end} --lr {lr:.2g} --name {name}{' --resume' if i else ''}`"
+            for i, (end, lr) in enumerate(phases)]
+    reproduce = cmds[0] if len(cmds) == 1 else "; then ".join(cmds) + " (a learning-rate change on resume)"
     return f"""# Model card: {name}
 
 Sparse-group autoencoder (`sparsegroups.model.SparseGroupAE`), `sparsegroups.model.load("{name}")`.
@@ -397,7 +411,7 @@ Sparse-group autoencoder (`sparsegroups.model.SparseGroupAE`), `sparsegroups.mod
 | test PSNR | {t['psnr']:.2f} dB |
 | test SSIM | {t['ssim']:.4f} |
 
-Reproduce the training: `sparsegroups train {args} {flags}`{' (the main job, `bash run.sh`, trains this same recipe)' if c['data'] == 'lfw-mini' else ''}.
+Reproduce the training: {reproduce}{' (the main job, `bash run.sh`, trains this same recipe)' if c['data'] == 'lfw-mini' else ''}.
 Reproduce the test figures: `sparsegroups evaluate {name} --split test`.
 """
 
