@@ -78,13 +78,17 @@ def _train_step_fn(model, x, amp: bool):
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
     return step
 
+def _pair(preset: str, batch: int, train: bool):
+    "Ours (channels_last) and its reference-style copy, in train or eval mode, with a random batch in both layouts."
+    torch.manual_seed(0)
+    ours = SparseGroupAE.from_preset(preset).to(memory_format=torch.channels_last).train(train)
+    ref = reference_style(ours).train(train)
+    x = torch.rand(batch, *ours.config.image)
+    return ours, ref, x, x.contiguous(memory_format=torch.channels_last)
+
 def bench_training(preset="paper-celeba128", batch=8, rounds=6, amp=True) -> dict:
     "Training images/s (batch `batch`) for ours (fp32, channels_last), ours with bf16 autocast, and reference-style."
-    torch.manual_seed(0)
-    ours = SparseGroupAE.from_preset(preset).to(memory_format=torch.channels_last).train()
-    ref = reference_style(ours).train()
-    x = torch.rand(batch, *ours.config.image)
-    x_cl = x.contiguous(memory_format=torch.channels_last)
+    ours, ref, x, x_cl = _pair(preset, batch, train=True)
     fns = {"ours_fp32": _train_step_fn(ours, x_cl, False), "reference_fp32": _train_step_fn(ref, x, False)}
     if amp: fns["ours_bf16_autocast"] = _train_step_fn(ours, x_cl, True)
     t = _interleaved(fns, rounds, warmup=2)
@@ -96,11 +100,7 @@ def bench_training(preset="paper-celeba128", batch=8, rounds=6, amp=True) -> dic
 
 def bench_inference(preset="paper-celeba128", batch=8, rounds=6) -> dict:
     "Inference images/s of encode and of decode (eval mode, no grad) for ours and the reference-style model."
-    torch.manual_seed(0)
-    ours = SparseGroupAE.from_preset(preset).to(memory_format=torch.channels_last).eval()
-    ref = reference_style(ours).eval()
-    x = torch.rand(batch, *ours.config.image)
-    x_cl = x.contiguous(memory_format=torch.channels_last)
+    ours, ref, x, x_cl = _pair(preset, batch, train=False)
     with torch.no_grad():
         code = ours.encode(x_cl)
         t = _interleaved({"ours_encode": lambda: ours.encode(x_cl), "ours_decode": lambda: ours.decode(code),

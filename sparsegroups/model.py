@@ -14,13 +14,23 @@ import sparsegroups
 from .layers import GroupedLinear, _check_k
 
 # %% auto #0
-__all__ = ['PRESETS', 'FORMAT', 'FORMAT_VERSION', 'AEConfig', 'DownI', 'DownII', 'UpI', 'UpII', 'ConvEncoder', 'ConvDecoder',
-           'SparseGroupAE', 'num_params', 'models_dir', 'save', 'read_checkpoint', 'config_mismatch', 'load_weights',
-           'load']
+__all__ = ['PRESETS', 'FORMAT', 'FORMAT_VERSION', 'DictConfig', 'AEConfig', 'DownI', 'DownII', 'UpI', 'UpII', 'ConvEncoder',
+           'ConvDecoder', 'SparseGroupAE', 'num_params', 'models_dir', 'save', 'read_checkpoint', 'config_mismatch',
+           'load_weights', 'load']
 
 # %% ../nbs/03_model.ipynb #b541710f
+class DictConfig:
+    "to_dict / from_dict for the frozen config dataclasses: tuples become lists, unknown fields are named."
+    def to_dict(self) -> dict: return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, d: dict):
+        unknown = set(d) - {f.name for f in fields(cls)}
+        if unknown: raise ValueError(f"unknown {cls.__name__} fields {sorted(unknown)}; valid: {[f.name for f in fields(cls)]}")
+        return cls(**d)
+
 @dataclass(frozen=True)
-class AEConfig:
+class AEConfig(DictConfig):
     "Architecture of a `SparseGroupAE` (SPEC 3); the defaults are the paper's CelebA 128x128 model."
     image: tuple = (3, 128, 128)                # (C, H, W) of input images
     num_blocks: int = 6                         # encoder DownI blocks (and decoder UpI blocks)
@@ -65,14 +75,6 @@ class AEConfig:
         return self.image[1] // self.total_scale, self.image[2] // self.total_scale
     @property
     def n(self) -> int: return self.bottleneck[0] * self.bottleneck[1]
-
-    def to_dict(self) -> dict: return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "AEConfig":
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f"unknown AEConfig fields {sorted(unknown)}; valid: {[f.name for f in fields(cls)]}")
-        return cls(**d)
 
 # %% ../nbs/03_model.ipynb #3c540d5e
 def _up(x: torch.Tensor, s: int) -> torch.Tensor:

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
-from .model import SparseGroupAE, AEConfig, PRESETS, save, load, read_checkpoint, num_params, _atomic_torch_save
+from .model import SparseGroupAE, AEConfig, DictConfig, PRESETS, save, load, read_checkpoint, num_params, _atomic_torch_save
 from .data import load_dataset, DATASETS, image_grid
 from .metrics import psnr, ssim
 
@@ -23,7 +23,7 @@ __all__ = ['TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'p
 
 # %% ../nbs/10_trainGround.ipynb #0b20defa
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(DictConfig):
     "Every knob of a training run; architecture fields left None come from `preset`."
     data: str = "lfw-mini"          # data set name (sparsegroups.data.DATASETS)
     root: str | None = None         # image folder (None: the data set's default location)
@@ -73,14 +73,6 @@ class TrainConfig:
         over = {f: getattr(self, f) for f in ("num_blocks", "num_filts", "scale_factor", "L", "m", "k") if getattr(self, f) is not None}
         if self.size is not None: base["image"] = [base["image"][0], self.size, self.size]
         return AEConfig.from_dict({**base, **over})
-
-    def to_dict(self) -> dict: return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v) for f in fields(self)}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f"unknown TrainConfig fields {sorted(unknown)}; valid: {[f.name for f in fields(cls)]}")
-        return cls(**d)
 
 # %% ../nbs/10_trainGround.ipynb #c0c0e913
 def runs_dir(cfg: TrainConfig) -> Path:
