@@ -17,9 +17,9 @@ from .data import load_dataset, DATASETS, image_grid
 from .metrics import psnr, ssim
 
 # %% auto #0
-__all__ = ['TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data', 'Interrupted', 'Trainer',
-           'check_run_dir', 'create_run_dir', 'loss_figure', 'write_results', 'train', 'evaluate', 'lr_phases',
-           'model_card', 'ship']
+__all__ = ['TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data', 'reconstruction_metrics',
+           'Interrupted', 'Trainer', 'check_run_dir', 'create_run_dir', 'loss_figure', 'write_results', 'train',
+           'evaluate', 'lr_phases', 'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #0b20defa
 @dataclass(frozen=True)
@@ -126,6 +126,22 @@ def run_data(cfg: TrainConfig, split: str):
 
 def _collate(items): return torch.stack([it["image"] for it in items])
 
+@torch.no_grad()
+def reconstruction_metrics(model: SparseGroupAE, ds, device: str = "cpu", batch_size: int = 64, loss=None) -> dict:
+    "Mean PSNR, SSIM (and loss(logits, x) if given) of a model's reconstructions of a data set, with its size n."
+    model.eval()
+    total, ps, ss, n = 0.0, [], [], 0
+    for x in DataLoader(ds, batch_size=batch_size, collate_fn=_collate):
+        x = x.to(device)
+        logits = model(x)["logits"]
+        if loss is not None: total += loss(logits, x).item() * len(x)
+        n += len(x)
+        x_hat, x = torch.sigmoid(logits).cpu(), x.cpu()
+        ps.append(psnr(x, x_hat)); ss.append(ssim(x, x_hat))
+    out = dict(psnr=torch.cat(ps).mean().item(), ssim=torch.cat(ss).mean().item(), n=n)
+    if loss is not None: out["loss"] = total / n
+    return out
+
 def _loss_fn(cfg: TrainConfig, logits, x):
     if cfg.loss == "bce": return F.binary_cross_entropy_with_logits(logits.float(), x)
     return F.mse_loss(torch.sigmoid(logits.float()), x)
@@ -221,19 +237,9 @@ class Trainer:
             if self._stop: raise Interrupted()
         return total / max(n, 1), n * self.dist.world / (time.perf_counter() - t0)
 
-    @torch.no_grad()
-    def evaluate(self, ds, batch_size: int = 64) -> dict:
+    def evaluate(self, ds) -> dict:
         "Mean loss, PSNR and SSIM of the model's reconstructions of a data set."
-        self.model.eval()
-        loader = DataLoader(ds, batch_size=batch_size, collate_fn=_collate)
-        loss, ps, ss, n = 0.0, [], [], 0
-        for x in loader:
-            x = x.to(self.device)
-            logits = self.model(x)["logits"]
-            loss += _loss_fn(self.cfg, logits, x).item() * len(x); n += len(x)
-            x_hat = torch.sigmoid(logits).cpu()
-            ps.append(psnr(x.cpu(), x_hat)); ss.append(ssim(x.cpu(), x_hat))
-        return dict(loss=loss / n, psnr=torch.cat(ps).mean().item(), ssim=torch.cat(ss).mean().item(), n=n)
+        return reconstruction_metrics(self.model, ds, self.device, loss=lambda logits, x: _loss_fn(self.cfg, logits, x))
 
     def fit(self) -> dict:
         from tqdm import tqdm
@@ -353,15 +359,7 @@ def evaluate(model_or_path, data: str | None = None, split: str = "test", root=N
     opts = dict(root=root if root is not None else tcfg.get("root"), split=split)
     if data != "lfw-mini": opts["cache"] = False
     if tcfg.get("size") and data == tcfg.get("data"): opts["size"] = tcfg["size"]
-    ds = load_dataset(data, **opts)
-    loader = DataLoader(ds, batch_size=batch_size, collate_fn=_collate)
-    ps, ss = [], []
-    model.eval()
-    with torch.no_grad():
-        for x in loader:
-            x_hat = model(x)["x_hat"]
-            ps.append(psnr(x, x_hat)); ss.append(ssim(x, x_hat))
-    return dict(data=data, split=split, n=len(ds), psnr=torch.cat(ps).mean().item(), ssim=torch.cat(ss).mean().item())
+    return dict(data=data, split=split, **reconstruction_metrics(model, load_dataset(data, **opts), batch_size=batch_size))
 
 _PREP = {"celeba": "128x128 centre crop of the 178x218 aligned CelebA images (rows 45..172, columns 25..152), resized with cv2.INTER_AREA",
          "lfw-mini": "the first 100 images of skimage.data.lfw_subset() (the LFW faces, 25x25), resized to 32x32 with cv2.INTER_LINEAR, seeded 80/10/10 split",

@@ -10,6 +10,7 @@ class Block(importlib.abc.MetaPathFinder):
             raise ImportError('blocked for this test: ' + name)
 sys.meta_path.insert(0, Block())
 import sparsegroups, sparsegroups.model, sparsegroups.layers, sparsegroups.metrics, sparsegroups.cli, sparsegroups.bench
+import sparsegroups.data, sparsegroups.train, sparsegroups.ambiguation
 import torch
 m = sparsegroups.model.SparseGroupAE.from_preset('cpu-gray32').eval()
 with torch.no_grad(): print(tuple(m(torch.rand(2, 1, 32, 32))['code'].shape))
