@@ -78,22 +78,22 @@ def _train_step_fn(model, x, amp: bool):
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
     return step
 
-def _pair(preset: str, batch: int, train: bool):
+def _pair(preset: str, batch: int, train: bool, **overrides):
     "Ours (channels_last) and its reference-style copy, in train or eval mode, with a random batch in both layouts."
     torch.manual_seed(0)
-    ours = SparseGroupAE.from_preset(preset).to(memory_format=torch.channels_last).train(train)
+    ours = SparseGroupAE.from_preset(preset, **overrides).to(memory_format=torch.channels_last).train(train)
     ref = reference_style(ours).train(train)
     x = torch.rand(batch, *ours.config.image)
     return ours, ref, x, x.contiguous(memory_format=torch.channels_last)
 
-def bench_training(preset="paper-celeba128", batch=8, rounds=6, amp=True) -> dict:
+def bench_training(preset="paper-celeba128", batch=8, rounds=6, amp=True, **overrides) -> dict:
     "Training images/s (batch `batch`) for ours (fp32, channels_last), ours with bf16 autocast, and reference-style."
-    ours, ref, x, x_cl = _pair(preset, batch, train=True)
+    ours, ref, x, x_cl = _pair(preset, batch, train=True, **overrides)
     fns = {"ours_fp32": _train_step_fn(ours, x_cl, False), "reference_fp32": _train_step_fn(ref, x, False)}
     if amp: fns["ours_bf16_autocast"] = _train_step_fn(ours, x_cl, True)
     t = _interleaved(fns, rounds, warmup=2)
     ips = {k: batch / v for k, v in t.items()}
-    out = dict(preset=preset, batch=batch, images_per_s=ips,
+    out = dict(preset=preset, overrides=overrides, batch=batch, images_per_s=ips,
                speedup_fp32_vs_reference=ips["ours_fp32"] / ips["reference_fp32"])
     if amp: out["speedup_bf16_vs_reference"] = ips["ours_bf16_autocast"] / ips["reference_fp32"]
     return out
@@ -135,16 +135,18 @@ def bench_loading(name: str = "celeba64", split: str = "train", batch_size: int 
                 cache_build_s=build, cache_speedup=ips["cache"] / max(ips["disk_0_workers"], ips["disk_2_workers"]))
 
 # %% ../nbs/08_bench.ipynb #d01ef976
-SECTIONS = ("grouped_linear", "training", "inference", "ambiguation", "loading")
+SECTIONS = ("grouped_linear", "training", "training_celeba64", "inference", "ambiguation", "loading")
 
 def run_bench(quick: bool = False, sections=SECTIONS) -> dict:
     "The benchmarks as one JSON-able dict; quick=True uses tiny sizes (seconds, for tests only)."
     unknown = set(sections) - set(SECTIONS)
     if unknown: raise ValueError(f"unknown benchmark sections {sorted(unknown)}; valid: {', '.join(SECTIONS)}")
     full = {"grouped_linear": bench_grouped_linear, "training": bench_training, "inference": bench_inference,
+            "training_celeba64": lambda: bench_training("cpu-rgb64", batch=32, rounds=4, L=22, k=32),   # the shipped celeba64
             "ambiguation": bench_ambiguation, "loading": bench_loading}
     small = {"grouped_linear": lambda: bench_grouped_linear(B=2, L=4, hw=(4, 4), m=32, k=8, rounds=3),
              "training": lambda: bench_training("cpu-gray32", batch=4, rounds=2),
+             "training_celeba64": lambda: bench_training("cpu-gray32", batch=4, rounds=2, L=4),
              "inference": lambda: bench_inference("cpu-gray32", batch=4, rounds=2),
              "ambiguation": lambda: bench_ambiguation(B=2, L=2, m=32, k=4, k_prime=8, rounds=2),
              "loading": lambda: dict(skipped="not measured in quick mode")}

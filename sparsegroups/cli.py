@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
                        description="Example: sparsegroups bench --out bench/foundation.json")
     b.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds (checks that it runs, not speed)")
     b.add_argument("--sections", nargs="+", default=None, metavar="SECTION",
-                   help="which benchmarks: grouped_linear training inference ambiguation loading (default: all)")
+                   help="which benchmarks: grouped_linear training training_celeba64 inference ambiguation loading (default: all)")
     b.add_argument("--out", help="also write the JSON to this file (refuses to overwrite without --force)")
     b.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     return p
