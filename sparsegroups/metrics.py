@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['psnr', 'ssim']
+__all__ = ['CODECS', 'psnr', 'ssim', 'codec_roundtrip', 'bytes_at_psnr', 'codec_curve']
 
 # %% ../nbs/05_metrics.ipynb #4b422a94
 def _check_pair(x, y, fn):
@@ -33,3 +33,44 @@ def ssim(x: torch.Tensor, x_hat: torch.Tensor, data_range: float = 1.0) -> torch
     win -= 1 - win % 2
     return torch.tensor([structural_similarity(p, q, data_range=data_range, channel_axis=0, win_size=win)
                          for p, q in zip(a, b)], dtype=torch.float32)
+
+# %% ../nbs/05_metrics.ipynb #73faea7f
+CODECS = {"jpeg": (".jpg", "IMWRITE_JPEG_QUALITY"), "webp": (".webp", "IMWRITE_WEBP_QUALITY")}
+
+def codec_roundtrip(img: torch.Tensor, codec: str, quality: int) -> tuple[int, torch.Tensor]:
+    "Encode one image (C, H, W) in [0, 1] with JPEG or WebP at quality 1..100: (bytes, decoded (C, H, W))."
+    import cv2
+    if codec not in CODECS: raise ValueError(f"unknown codec {codec!r}; valid: {', '.join(CODECS)}")
+    if not 1 <= int(quality) <= 100: raise ValueError(f"quality={quality}: valid qualities are 1..100")
+    ext, flag = CODECS[codec]
+    a = (img.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
+    a = a[..., ::-1] if a.shape[2] == 3 else a[..., 0]                  # RGB -> BGR for OpenCV
+    ok, buf = cv2.imencode(ext, np.ascontiguousarray(a), [getattr(cv2, flag), int(quality)])
+    if not ok: raise RuntimeError(f"OpenCV could not encode a {tuple(img.shape)} image as {codec}")
+    d = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    d = d[..., ::-1] if d.ndim == 3 else d[..., None]
+    return len(buf), torch.from_numpy(np.ascontiguousarray(d)).permute(2, 0, 1).float() / 255
+
+def bytes_at_psnr(x: torch.Tensor, target: torch.Tensor | float, codec: str) -> torch.Tensor:
+    "Per image, the bytes of the smallest quality reaching PSNR >= target (inf if none): (B, C, H, W) -> (B,)."
+    target = torch.as_tensor(target, dtype=torch.float32).expand(len(x))
+    out = torch.full((len(x),), float("inf"))
+    for i, img in enumerate(x):
+        lo, hi, best = 1, 100, None
+        while lo <= hi:
+            q = (lo + hi) // 2
+            nbytes, dec = codec_roundtrip(img, codec, q)
+            if psnr(img[None], dec[None])[0] >= target[i]: best, hi = nbytes, q - 1
+            else: lo = q + 1
+        if best is not None: out[i] = best
+    return out
+
+def codec_curve(x: torch.Tensor, codec: str, qualities=(1, 5, 10, 20, 30, 50, 70, 90)) -> list[dict]:
+    "Mean bytes, PSNR and SSIM of a batch at each quality: the codec's rate-distortion curve."
+    rows = []
+    for q in qualities:
+        res = [codec_roundtrip(img, codec, q) for img in x]
+        dec = torch.stack([d for _, d in res])
+        rows.append(dict(codec=codec, quality=q, bytes=float(np.mean([b for b, _ in res])),
+                         psnr=psnr(x, dec).mean().item(), ssim=ssim(x, dec).mean().item()))
+    return rows
