@@ -392,12 +392,12 @@ Sparse-group autoencoder (`sparsegroups.model.SparseGroupAE`), `sparsegroups.mod
 
 | | |
 |---|---|
-| data | `{c['data']}` train split ({metrics['train_images']} images){', root ' + str(c['root']) if c['root'] else ''}; valid split for the validation loss, test split ({t['n']} images) for the figures below |
+| data | `{c['data']}` train split ({metrics['train_images']:,} images){', root ' + str(c['root']) if c['root'] else ''}; valid split for the validation loss, test split ({t['n']} images) for the figures below |
 | preprocessing | {_PREP.get(c['data'].rstrip('0123456789') if c['data'].startswith('celeba') else c['data'], 'see sparsegroups.data.load_dataset')}; image {a['image'][0]}x{a['image'][1]}x{a['image'][2]} (C x H x W) in [0, 1]{'; random horizontal flips in training' if c['flip'] else ''} |
 | architecture | {a['num_blocks']} blocks, filters {a['num_filts']}, scales {a['scale_factor']}; L = {a['L']} code maps, m = {a['m']}, {metrics['params']:,} parameters |
 | sparsity | k = {a['k']} non-zeros per map |
 | key for k' = 2k | L log2 C(2k, k) = {metrics['key_bits_2k']:.0f} bits = {key_bytes:.1f} bytes |
-| training | {c['loss']} loss, Adam lr {c['lr']}, ReduceLROnPlateau, batch {c['batch_size']}, {len(metrics['history']['epoch'])} epochs, {metrics['steps']} steps, {'bfloat16 autocast, ' if c['amp'] else ''}seed {c['seed']}; {metrics['train_seconds'] / 60:.1f} minutes on {metrics['world_size']} process{'es' if metrics['world_size'] > 1 else ''} ({metrics.get('threads', '?')} thread{'s' if metrics.get('threads') != 1 else ''} each) of a 2-core CPU |
+| training | {c['loss']} loss, Adam lr {' then '.join(f"{lr:.2g} (to epoch {end})" for end, lr in phases)}, ReduceLROnPlateau, batch {c['batch_size']}, {len(metrics['history']['epoch'])} epochs, {metrics['steps']} steps, {'bfloat16 autocast, ' if c['amp'] else ''}seed {c['seed']}; {metrics['train_seconds'] / 60:.1f} minutes on {metrics['world_size']} process{'es' if metrics['world_size'] > 1 else ''} ({metrics.get('threads', '?')} thread{'s' if metrics.get('threads') != 1 else ''} each) of a 2-core CPU |
 | test PSNR | {t['psnr']:.2f} dB |
 | test SSIM | {t['ssim']:.4f} |
 

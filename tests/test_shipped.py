@@ -1,0 +1,23 @@
+"The shipped models load by name and reproduce their model cards' test PSNR/SSIM."
+import re
+import pytest
+from sparsegroups.model import load, models_dir
+from sparsegroups.train import evaluate
+from sparsegroups.data import shared_data_available, data_root
+
+def card_figures(name):
+    card = (models_dir() / f"{name}.md").read_text()
+    psnr = float(re.search(r"\| test PSNR \| ([\d.]+) dB \|", card).group(1))
+    ssim = float(re.search(r"\| test SSIM \| ([\d.]+) \|", card).group(1))
+    assert f"sparsegroups evaluate {name} --split test" in card
+    return psnr, ssim
+
+@pytest.mark.parametrize("name,shape,needs", [("lfw-mini", (1, 32, 32), None), ("celeba64", (3, 64, 64), "celeba")])
+def test_shipped_model_matches_its_card(name, shape, needs):
+    model = load(name)
+    assert model.config.image == shape and not model.training
+    if needs and not shared_data_available(needs):
+        pytest.skip(f"{needs} data not found under {data_root()}: the card's figures need its test split")
+    psnr, ssim = card_figures(name)
+    r = evaluate(name, split="test")
+    assert abs(r["psnr"] - psnr) < 0.01 and abs(r["ssim"] - ssim) < 0.0005, (r, psnr, ssim)
