@@ -142,7 +142,7 @@ def run_bench(quick: bool = False, sections=SECTIONS) -> dict:
     unknown = set(sections) - set(SECTIONS)
     if unknown: raise ValueError(f"unknown benchmark sections {sorted(unknown)}; valid: {', '.join(SECTIONS)}")
     full = {"grouped_linear": bench_grouped_linear, "training": bench_training, "inference": bench_inference,
-            "training_celeba64": lambda: bench_training("cpu-rgb64", batch=32, rounds=4, L=5, k=128),   # the shipped celeba64
+            "training_celeba64": lambda: bench_training("cpu-rgb64", batch=32, rounds=4, L=3, m=384, k=192),   # the shipped celeba64
             "ambiguation": bench_ambiguation, "loading": bench_loading}
     small = {"grouped_linear": lambda: bench_grouped_linear(B=2, L=4, hw=(4, 4), m=32, k=8, rounds=3),
              "training": lambda: bench_training("cpu-gray32", batch=4, rounds=2),
