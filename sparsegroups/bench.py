@@ -4,12 +4,12 @@
 
 # %% ../nbs/08_bench.ipynb #45dbb322
 from __future__ import annotations
-import json, os, platform, statistics, tempfile, time
+import json, os, platform, statistics, time
 from pathlib import Path
 import torch
 import torch.nn.functional as F
 from .layers import GroupedLinear, grouped_linear_loop, grouped_linear_loop_decode, KBest
-from .model import SparseGroupAE, DownII, AEConfig
+from .model import SparseGroupAE, DownII, AEConfig, atomic_write
 
 # %% auto #0
 __all__ = ['SECTIONS', 'reference_style', 'bench_grouped_linear', 'bench_training', 'bench_inference', 'bench_ambiguation',
@@ -159,8 +159,4 @@ def run_bench(quick: bool = False, sections=SECTIONS) -> dict:
 
 def write_json(obj: dict, path) -> Path:
     "Write JSON atomically (temporary file, then rename)."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w") as f: json.dump(obj, f, indent=1)
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, lambda f: f.write(json.dumps(obj, indent=1).encode()))

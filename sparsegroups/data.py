@@ -63,6 +63,12 @@ def list_images(root) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.suffix.lower() in IMAGE_EXTS and p.is_file())
 
 # %% ../nbs/01_data.ipynb #4b67f001
+def _seeded_split(n: int, split: str, seed: int, fractions=(0.8, 0.1, 0.1)) -> np.ndarray:
+    "Indices of one part of a seeded shuffle of range(n) cut at the given fractions ('all': every index, in order)."
+    order = np.random.default_rng(seed).permutation(n)
+    a = int(round(fractions[0] * n)); b = a + int(round(fractions[1] * n))
+    return {"train": order[:a], "valid": order[a:b], "test": order[b:], "all": np.arange(n)}[split]
+
 def make_splits(root, out_dir, seed: int = 0, fractions=(0.8, 0.1, 0.1), prefix: str = "split",
                 overwrite: bool = False) -> dict[str, Path]:
     "Shuffle the images under root with `seed` and write {prefix}_{train,valid,test}.txt into out_dir."
@@ -70,9 +76,7 @@ def make_splits(root, out_dir, seed: int = 0, fractions=(0.8, 0.1, 0.1), prefix:
     if not names: raise ValueError(f"no images under {root} (looked for {', '.join(IMAGE_EXTS)})")
     if len(fractions) != 3 or abs(sum(fractions) - 1) > 1e-9 or min(fractions) < 0:
         raise ValueError(f"fractions must be three non-negative numbers summing to 1, got {fractions}")
-    order = np.random.default_rng(seed).permutation(len(names))
-    n_tr = int(round(fractions[0] * len(names))); n_va = int(round(fractions[1] * len(names)))
-    parts = {"train": order[:n_tr], "valid": order[n_tr:n_tr + n_va], "test": order[n_tr + n_va:]}
+    parts = {s: _seeded_split(len(names), s, seed, fractions) for s in ("train", "valid", "test")}
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     paths = {s: out_dir / f"{prefix}_{s}.txt" for s in parts}
     clash = [str(p) for p in paths.values() if p.exists()]
@@ -144,8 +148,7 @@ def to_float(a) -> torch.Tensor:
     "uint8 / uint16 / float array or tensor -> float32 tensor in [0, 1]."
     t = torch.as_tensor(a)
     if t.dtype == torch.uint8: return t.float().div_(255)
-    if t.dtype in (torch.uint16, torch.int32) or (isinstance(a, np.ndarray) and a.dtype == np.uint16):
-        return t.float().div_(65535)
+    if t.dtype == torch.uint16: return t.float().div_(65535)
     return t.float().clamp_(0, 1)
 
 # %% ../nbs/01_data.ipynb #11aaaf2e
@@ -232,11 +235,6 @@ class MemoryDataset(Dataset):
         self.ids = list(identities) if identities is not None else [-1] * len(names)
     def __len__(self): return len(self.names)
     def __getitem__(self, i): return {"image": self.images[i], "name": self.names[i], "identity": self.ids[i]}
-
-def _seeded_split(n: int, split: str, seed: int, fractions=(0.8, 0.1, 0.1)) -> np.ndarray:
-    order = np.random.default_rng(seed).permutation(n)
-    a = int(round(fractions[0] * n)); b = a + int(round(fractions[1] * n))
-    return {"train": order[:a], "valid": order[a:b], "test": order[b:], "all": np.arange(n)}[split]
 
 def lfw_mini(split: str = "train", size: int = 32, seed: int = 0) -> MemoryDataset:
     "The 100 LFW faces shipped with scikit-image, resized to size x size grayscale, seeded 80/10/10 split."

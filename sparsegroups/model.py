@@ -15,8 +15,8 @@ from .layers import GroupedLinear, _check_k
 
 # %% auto #0
 __all__ = ['PRESETS', 'FORMAT', 'FORMAT_VERSION', 'DictConfig', 'AEConfig', 'DownI', 'DownII', 'UpI', 'UpII', 'ConvEncoder',
-           'ConvDecoder', 'SparseGroupAE', 'num_params', 'models_dir', 'save', 'read_checkpoint', 'config_mismatch',
-           'load_weights', 'load']
+           'ConvDecoder', 'SparseGroupAE', 'num_params', 'models_dir', 'atomic_write', 'save', 'read_checkpoint',
+           'config_mismatch', 'load_weights', 'load']
 
 # %% ../nbs/03_model.ipynb #b541710f
 class DictConfig:
@@ -251,18 +251,19 @@ def models_dir() -> Path:
     env = os.environ.get("SPARSEGROUPS_MODELS")
     return Path(env) if env else Path(sparsegroups.__file__).resolve().parent.parent / "data" / "models"
 
-def _atomic_torch_save(obj, path: Path):
-    "Write to a temporary file in the same folder, then rename: a crash never leaves a half-written file."
-    path.parent.mkdir(parents=True, exist_ok=True)
+def atomic_write(path, write) -> Path:
+    "Call write(binary file) on a temporary file beside path, then rename it: a crash never leaves a half-written file."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as f: torch.save(obj, f)
+        with os.fdopen(fd, "wb") as f: write(f)
         umask = os.umask(0); os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)                    # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp): os.unlink(tmp)
         raise
+    return path
 
 def save(model: SparseGroupAE, path, overwrite: bool = True, **extra) -> Path:
     "Save weights, config and any extra state (tensors, numbers, strings, lists, dicts) to one file, atomically."
@@ -270,8 +271,7 @@ def save(model: SparseGroupAE, path, overwrite: bool = True, **extra) -> Path:
     if path.exists() and not overwrite: raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
     obj = {"format": FORMAT, "version": FORMAT_VERSION, "config": model.config.to_dict(),
            "state_dict": model.state_dict(), "extra": extra}
-    _atomic_torch_save(obj, path)
-    return path
+    return atomic_write(path, lambda f: torch.save(obj, f))
 
 def _resolve(path_or_name) -> Path:
     p = Path(path_or_name)

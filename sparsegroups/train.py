@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
-from .model import SparseGroupAE, AEConfig, DictConfig, PRESETS, save, load, read_checkpoint, num_params, _atomic_torch_save
+from .model import SparseGroupAE, AEConfig, DictConfig, PRESETS, save, load, read_checkpoint, num_params, atomic_write
 from .data import load_dataset, DATASETS, image_grid
 from .metrics import psnr, ssim
 
@@ -415,6 +415,6 @@ def ship(run: str | Path, name: str, force: bool = False, models: Path | None = 
     pt, md = dest / f"{name}.pt", dest / f"{name}.md"
     if (pt.exists() or md.exists()) and not force: raise FileExistsError(f"{pt} exists; pass force=True (--force) to replace it")
     metrics = json.loads((run / "metrics.json").read_text())
-    shutil.copyfile(run / "model.pt", str(pt) + ".tmp"); os.replace(str(pt) + ".tmp", pt)
+    atomic_write(pt, lambda f: f.write((run / "model.pt").read_bytes()))
     md.write_text(model_card(name, metrics))
     return pt
