@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_ambiguation.ipynb #d3769e0e
 from __future__ import annotations
-import hashlib, math, os
+import functools, hashlib, hmac, math, os
 import numpy as np
 import torch
 
@@ -14,21 +14,29 @@ __all__ = ['code_support', 'tail_magnitudes', 'fake_stats', 'stats_magnitudes', 
            'ambiguate_reference', 'random_guess_reference']
 
 # %% ../nbs/04_ambiguation.ipynb #0c87b454
-_PERSON = b"sg-ambiguate-v1"   # domain separation for the per-image key derivation
+_PERSON = b"sg-ambiguate-v2"   # domain separation for the per-image key derivation
 
-def code_support(code: torch.Tensor) -> tuple[torch.Tensor, int]:
-    "Support mask (B, L, m) of a code and its k, checking every map has the same number of non-zeros."
+def _check_code(code) -> None:
     if not torch.is_tensor(code) or code.dim() != 3 or not code.is_floating_point():
         got = f"shape {tuple(code.shape)}, dtype {code.dtype}" if torch.is_tensor(code) else type(code).__name__
         raise ValueError(f"expected a floating-point code of shape (B, L, m), got {got}")
-    mask = code != 0
-    counts = mask.sum(-1)
-    k = int(counts.flatten()[0]) if counts.numel() else 0
-    if counts.numel() and not bool((counts == k).all()):
+
+def _rows_support(c2: np.ndarray) -> tuple[np.ndarray, int]:
+    "Support mask of float32 code rows (R, m) and their common k; raises if rows differ or a row is empty."
+    mask = c2 != 0
+    counts = np.count_nonzero(mask, axis=1)
+    k = int(counts[0]) if counts.size else 0
+    if counts.size and not (counts == k).all():
         raise ValueError(f"every code-map must have the same number of non-zeros (k); found counts from "
                          f"{int(counts.min())} to {int(counts.max())}")
-    if k < 1: raise ValueError("the code has a map without non-zeros (k = 0): nothing to hide")
+    if counts.size and k < 1: raise ValueError("the code has a map without non-zeros (k = 0): nothing to hide")
     return mask, k
+
+def code_support(code: torch.Tensor) -> tuple[torch.Tensor, int]:
+    "Support mask (B, L, m) of a code and its k, checking every map has the same number of non-zeros."
+    _check_code(code)
+    mask, k = _rows_support(code.detach().cpu().reshape(-1, code.shape[-1]).numpy() if code.numel() else np.zeros((0, 1)))
+    return torch.from_numpy(mask).view(code.shape).to(code.device), k
 
 def _secret_bytes(secret) -> bytes | None:
     if secret is None: return None
@@ -38,35 +46,48 @@ def _secret_bytes(secret) -> bytes | None:
                          f"OS randomness; got {type(secret).__name__} of length {len(secret) if hasattr(secret, '__len__') else '?'}")
     return bytes(secret)
 
-def _streams(code: torch.Tensor, secret: bytes | None) -> torch.Tensor:
-    "Per-image ChaCha20 streams keyed by BLAKE2b(secret; code bytes): (B, L, 2, m) random int32."
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
-    B, L, m = code.shape
-    c32 = code.detach().to("cpu", torch.float32).contiguous().numpy()
-    zeros = bytes(L * 2 * m * 4)
-    out = np.empty((B, L * 2 * m), np.int32)
-    for b in range(B):
-        key = os.urandom(32) if secret is None else hashlib.blake2b(c32[b].tobytes(), key=secret, digest_size=32, person=_PERSON).digest()
-        enc = Cipher(algorithms.ChaCha20(key, bytes(16)), mode=None).encryptor()
-        out[b] = np.frombuffer(enc.update(zeros), np.int32)
-    return torch.from_numpy(out).view(B, L, 2, m)
+def _image_keys(c32: np.ndarray, secret: bytes | None) -> list[bytes]:
+    "One 32-byte key per image: HMAC-SHA256(secret; domain, (L, m), the code's float32 bytes); OS randomness if no secret."
+    if secret is None: return [os.urandom(32) for _ in range(len(c32))]
+    head = _PERSON + np.asarray(c32.shape[1:], "<u4").tobytes()
+    keys = []
+    for c in c32:
+        h = hmac.new(secret, head, "sha256"); h.update(c); keys.append(h.digest())
+    return keys
 
-def _smallest_mask(keys: torch.Tensor, n: int) -> torch.Tensor:
-    "Boolean mask of the n smallest keys of every row (ties broken by position): (..., m) -> (..., m)."
-    kth = keys.kthvalue(n, dim=-1, keepdim=True).values
-    sel = keys <= kth
-    bad = sel.sum(-1) != n                                              # a tie at the n-th key (rare): exact topk there
-    if bool(bad.any()):
-        rows = keys[bad]
-        fix = torch.zeros_like(rows, dtype=torch.bool).scatter_(-1, rows.topk(n, -1, largest=False, sorted=True).indices, True)
-        sel[bad] = fix
-    return sel
+def _keystream(key: bytes, n: int) -> np.ndarray:
+    "The first n little-endian uint32 of the AES-256-CTR keystream under key (counter from 0): a CSPRNG stream."
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    enc = Cipher(algorithms.AES(key), modes.CTR(bytes(16))).encryptor()
+    return np.frombuffer(enc.update(bytes(4 * n)), "<u4")
+
+@functools.lru_cache(maxsize=64)
+def _tail_table(k: int, m: int, bits: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    "R(u) = |v| / t of the Gaussian tail model at u = j / 2^bits, j = 0..2^bits - 1, and the slopes to the next point."
+    u = torch.arange(2 ** bits + 1, dtype=torch.float64) / 2 ** bits
+    c = torch.special.ndtri(torch.tensor(k / (2 * m), dtype=torch.float64))
+    r = (torch.special.ndtri(u * (k / (2 * m))) / c).numpy()
+    r[0] = r[1]                                                        # R(0) = inf; that interval is computed exactly
+    return r[:-1].astype(np.float32), np.diff(r).astype(np.float32)
 
 def tail_magnitudes(t: torch.Tensor, u: torch.Tensor, k: int, m: int) -> torch.Tensor:
     "Samples of a zero-mean Gaussian conditioned on |v| >= t, whose tail beyond t holds k/m: u in (0, 1] -> |v| >= t."
     t64, u64 = t.double(), u.double()
     sigma = t64 / (math.sqrt(2) * torch.special.erfinv(torch.tensor(1 - k / m, dtype=torch.float64)))
     return -sigma * torch.special.ndtri(u64 * (k / (2 * m)))
+
+def _tail_ratios(b31: np.ndarray, k: int, m: int) -> np.ndarray:
+    """`tail_magnitudes` / t at u = (b31 + 1) / 2^31 for 31-bit integers b31: linear interpolation in a 2^16-interval
+    table (relative error below 2e-7), and exact ndtri where u < 2^-6, where the far tail is too steep for the table."""
+    table, slope = _tail_table(k, m)
+    lo = b31 >> 15
+    frac = (b31 & np.uint32(0x7FFF)).astype(np.float32); frac += 1; frac *= np.float32(2.0 ** -15)
+    r = slope[lo]; r *= frac; r += table[lo]
+    small = lo < 2 ** 10
+    if small.any():
+        u = (b31[small].astype(np.float64) + 1) * 2.0 ** -31
+        r[small] = tail_magnitudes(torch.ones(1), torch.from_numpy(u), k, m).numpy()
+    return r
 
 # %% ../nbs/04_ambiguation.ipynb #69ac6441
 def fake_stats(codes: torch.Tensor, n_quantiles: int = 257) -> torch.Tensor:
@@ -93,27 +114,50 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
               stats: torch.Tensor | None = None, # (L, Q) ratio quantiles from `fake_stats`; None: Gaussian tail model
              ) -> tuple[torch.Tensor, torch.Tensor]:
     "Add k'-k look-alike fakes per map: code (B, L, m) -> (public with k' non-zeros per map, key = true support mask)."
-    mask, k = code_support(code)
+    _check_code(code)
     B, L, m = code.shape
+    if m > 2 ** 16: raise ValueError(f"ambiguate supports code maps of at most 65536 entries, got m={m}")
+    secret = _secret_bytes(secret)
+    c32 = np.ascontiguousarray(code.detach().to("cpu", torch.float32).numpy())     # (B, L, m)
+    c2 = c32.reshape(B * L, m)
+    mask, k = _rows_support(c2)
     if isinstance(k_prime, bool) or not isinstance(k_prime, int) or not k < k_prime <= m:
         raise ValueError(f"k_prime={k_prime!r} is invalid: it must be an integer with k < k' <= m, here k={k}, m={m}")
-    f = k_prime - k
-    rnd = _streams(code, _secret_bytes(secret)).to(code.device)        # (B, L, 2, m) int32
-    pos_key = rnd[:, :, 0].masked_fill(mask, torch.iinfo(torch.int32).max)   # true positions never chosen
-    fake = _smallest_mask(pos_key, f) & ~mask                          # (B, L, m): f fakes per map
-    bits = rnd[:, :, 1][fake]                                          # 32 random bits per fake
-    u = ((bits & 0x7FFFFFFF) + 1).double() / 2.0 ** 31                 # (0, 1]
-    t = code.abs().masked_fill(~mask, float("inf")).amin(-1, keepdim=True)   # each map's smallest true magnitude
-    if stats is not None and (stats.dim() != 2 or stats.shape[0] != L):
+    if stats is not None and (stats.dim() != 2 or stats.shape[0] != L or stats.shape[1] < 2):
         raise ValueError(f"stats must be (L, Q) = ({L}, Q) quantiles from fake_stats, got shape {tuple(stats.shape)}")
-    t_f = t.expand(B, L, m)[fake]
-    if stats is None: mags = tail_magnitudes(t_f, u, k, m)
+    f = k_prime - k
+    keys = _image_keys(c32, secret)
+    # Position keys: the top bit marks true positions (so they sort last and are never chosen), then 22 random bits,
+    # then the position itself (unique keys: sorting needs no tie rule). The f smallest keys are the fakes, so the
+    # fakes of a smaller k' are among those of a larger one.
+    pbits = max(1, (m - 1).bit_length())
+    streams = np.stack([_keystream(key, L * m + L * f) for key in keys])   # (B, L m + f L) per-image streams
+    rnd = streams[:, :L * m].reshape(B * L, m)
+    pkey = (rnd >> 1) & np.uint32(0x7FFFFFFF ^ ((1 << pbits) - 1))
+    pkey |= np.arange(m, dtype=np.uint32)
+    pkey |= mask.view(np.uint8).astype(np.uint32) << 31
+    pos = (np.sort(pkey, axis=1)[:, :f] & np.uint32((1 << pbits) - 1)).astype(np.intp)    # (B*L, f), by rank
+    # Values: the i-th fake of every map takes 32 bits from the rest of the stream, laid out rank-major so that it does
+    # not depend on k' (nested values too): the top bit is the sign, the other 31 give u in (0, 1] for the inverse CDF.
+    vb = streams[:, L * m:].reshape(B, f, L).transpose(0, 2, 1).reshape(B * L, f)
+    b31 = vb & np.uint32(0x7FFFFFFF)
+    mag = c2.view(np.uint32) & np.uint32(0x7FFFFFFF)                    # |v| as ordered bits; 0 for zeros
+    t = ((mag - np.uint32(1)).min(axis=1) + np.uint32(1)).view(np.float32)[:, None]   # smallest true magnitude
+    if stats is None: r = _tail_ratios(b31, k, m)
     else:
-        chan = torch.arange(L, device=code.device).view(1, L, 1).expand(B, L, m)[fake]
-        mags = stats_magnitudes(t_f[:, None, None], u[:, None, None], stats[chan].unsqueeze(1))[:, 0, 0]
-    public = code.detach().clone()
-    public[fake] = torch.where(bits < 0, -mags, mags).to(code.dtype)
-    return public, mask
+        st = stats.detach().to("cpu", torch.float64).numpy()
+        Q = st.shape[1]
+        p = (1 - (b31.astype(np.float64) + 1) * 2.0 ** -31) * (Q - 1)   # u = 1 -> the smallest ratio (1)
+        lo = np.minimum(p.astype(np.intp), Q - 2); fr = p - lo
+        idx = lo + (np.arange(B * L) % L)[:, None] * Q
+        flat = st.ravel()
+        r = flat[idx] + (flat[idx + 1] - flat[idx]) * fr
+    vals = (t * r).astype(np.float32)
+    vals.view(np.uint32)[...] |= vb & np.uint32(0x80000000)            # the random sign
+    public = c2.copy()
+    public.ravel()[(pos + np.arange(0, B * L * m, m)[:, None]).ravel()] = vals.ravel()
+    return (torch.from_numpy(public).view(B, L, m).to(device=code.device, dtype=code.dtype),
+            torch.from_numpy(mask).view(B, L, m).to(code.device))
 
 def disambiguate(public: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
     "Exact inverse of `ambiguate`: keep the key's true non-zeros, (B, L, m) -> (B, L, m)."
@@ -125,11 +169,27 @@ def disambiguate(public: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
 
 def random_guess(public: torch.Tensor, k: int, generator: torch.Generator | None = None) -> torch.Tensor:
     "The paper's attack: keep k of the k' non-zeros of every map uniformly at random, (B, L, m) -> (B, L, m)."
-    mask, kp = code_support(public)
-    if not 1 <= k <= kp: raise ValueError(f"k={k} must satisfy 1 <= k <= k' (the public code has k'={kp} non-zeros per map)")
-    keys = torch.rand(public.shape, generator=generator, device=public.device if generator is None else "cpu").to(public.device)
-    keep = _smallest_mask(keys.masked_fill_(~mask, 2.0), k)
-    return public * keep
+    _check_code(public)
+    B, L, m = public.shape
+    p2 = np.ascontiguousarray(public.detach().to("cpu", torch.float32).numpy()).reshape(B * L, m)
+    mask, kp = _rows_support(p2)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= kp:
+        raise ValueError(f"k={k!r} must be an integer with 1 <= k <= k' (the public code has k'={kp} non-zeros per map)")
+    # One sort per map: zeros get the top bit (last), non-zeros 22-bit random keys then their position; the first k
+    # of the sorted keys are a uniform random k-subset of the k' non-zeros.
+    seed = int(torch.randint(0, 2 ** 62, (1,), generator=generator).item())   # the torch generator seeds a fast PCG64
+    pbits = max(1, (m - 1).bit_length())
+    n = B * L * m
+    keys = np.random.PCG64(seed).random_raw((n + 1) // 2).view(np.uint32)[:n].reshape(B * L, m)
+    keys &= np.uint32(0x7FFFFFFF ^ ((1 << pbits) - 1))
+    keys |= np.arange(m, dtype=np.uint32)
+    keys |= (~mask).view(np.uint8).astype(np.uint32) << 31
+    keep = (np.sort(keys, axis=1)[:, :k] & np.uint32((1 << pbits) - 1)).astype(np.intp)
+    flat = (keep + np.arange(0, B * L * m, m)[:, None]).ravel()
+    out = np.zeros(B * L * m, np.float32)
+    out[flat] = p2.ravel()[flat]
+    out = out.reshape(B * L, m)
+    return torch.from_numpy(out).view(B, L, m).to(device=public.device, dtype=public.dtype)
 
 # %% ../nbs/04_ambiguation.ipynb #cc74f3fd
 def synthetic_codes(B: int, L: int, m: int, k: int, seed: int = 0, spread: float = 0.5) -> torch.Tensor:
