@@ -9,9 +9,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['code_support', 'tail_magnitudes', 'fake_stats', 'stats_magnitudes', 'ambiguate', 'disambiguate', 'random_guess',
-           'synthetic_codes', 'magnitude_rule_precision', 'key_bits', 'key_bits_reference', 'support_bits',
-           'ambiguate_reference', 'random_guess_reference']
+__all__ = ['code_support', 'tail_magnitudes', 'tail_alpha', 'tail_ratios', 'fake_stats', 'stats_magnitudes', 'ambiguate',
+           'disambiguate', 'random_guess', 'synthetic_codes', 'magnitude_rule_precision', 'key_bits',
+           'key_bits_reference', 'support_bits', 'ambiguate_reference', 'random_guess_reference']
 
 # %% ../nbs/04_ambiguation.ipynb #0c87b454
 _PERSON = b"sg-ambiguate-v2"   # domain separation for the per-image key derivation
@@ -46,12 +46,20 @@ def _secret_bytes(secret) -> bytes | None:
                          f"OS randomness; got {type(secret).__name__} of length {len(secret) if hasattr(secret, '__len__') else '?'}")
     return bytes(secret)
 
-def _image_keys(c32: np.ndarray, secret: bytes | None) -> list[bytes]:
-    "One 32-byte key per image: HMAC-SHA256(secret; domain, (L, m), the code's float32 bytes); OS randomness if no secret."
+def _image_keys(c32: np.ndarray, secret: bytes | None, images: torch.Tensor | None = None) -> list[bytes]:
+    """One 32-byte key per image: HMAC-SHA256(secret; domain, what it is bound to, bytes), OS randomness if no secret.
+    Bound to the images' 8-bit pixels when given (exactly reproducible), else to the code's float32 bytes."""
     if secret is None: return [os.urandom(32) for _ in range(len(c32))]
-    head = _PERSON + np.asarray(c32.shape[1:], "<u4").tobytes()
+    if images is None: src, tag = c32, b"code"
+    else:
+        if not torch.is_tensor(images) or len(images) != len(c32) or not images.is_floating_point():
+            raise ValueError(f"images must be the {len(c32)} encoded images (B, C, H, W) in [0, 1], got "
+                             f"{(tuple(images.shape), images.dtype) if torch.is_tensor(images) else type(images).__name__}")
+        src = (images.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8).contiguous().numpy()
+        tag = b"image"
+    head = _PERSON + tag + np.asarray(src.shape[1:], "<u4").tobytes() + np.asarray(c32.shape[1:], "<u4").tobytes()
     keys = []
-    for c in c32:
+    for c in src:
         h = hmac.new(secret, head, "sha256"); h.update(c); keys.append(h.digest())
     return keys
 
@@ -61,33 +69,29 @@ def _keystream(key: bytes, n: int) -> np.ndarray:
     enc = Cipher(algorithms.AES(key), modes.CTR(bytes(16))).encryptor()
     return np.frombuffer(enc.update(bytes(4 * n)), "<u4")
 
-@functools.lru_cache(maxsize=64)
-def _tail_table(k: int, m: int, bits: int = 16) -> tuple[np.ndarray, np.ndarray]:
-    "R(u) = |v| / t of the Gaussian tail model at u = j / 2^bits, j = 0..2^bits - 1, and the slopes to the next point."
-    u = torch.arange(2 ** bits + 1, dtype=torch.float64) / 2 ** bits
-    c = torch.special.ndtri(torch.tensor(k / (2 * m), dtype=torch.float64))
-    r = (torch.special.ndtri(u * (k / (2 * m))) / c).numpy()
-    r[0] = r[1]                                                        # R(0) = inf; that interval is computed exactly
-    return r[:-1].astype(np.float32), np.diff(r).astype(np.float32)
-
 def tail_magnitudes(t: torch.Tensor, u: torch.Tensor, k: int, m: int) -> torch.Tensor:
     "Samples of a zero-mean Gaussian conditioned on |v| >= t, whose tail beyond t holds k/m: u in (0, 1] -> |v| >= t."
     t64, u64 = t.double(), u.double()
     sigma = t64 / (math.sqrt(2) * torch.special.erfinv(torch.tensor(1 - k / m, dtype=torch.float64)))
     return -sigma * torch.special.ndtri(u64 * (k / (2 * m)))
 
-def _tail_ratios(b31: np.ndarray, k: int, m: int) -> np.ndarray:
-    """`tail_magnitudes` / t at u = (b31 + 1) / 2^31 for 31-bit integers b31: linear interpolation in a 2^16-interval
-    table (relative error below 2e-7), and exact ndtri where u < 2^-6, where the far tail is too steep for the table."""
-    table, slope = _tail_table(k, m)
-    lo = b31 >> 15
-    frac = (b31 & np.uint32(0x7FFF)).astype(np.float32); frac += 1; frac *= np.float32(2.0 ** -15)
-    r = slope[lo]; r *= frac; r += table[lo]
-    small = lo < 2 ** 10
-    if small.any():
-        u = (b31[small].astype(np.float64) + 1) * 2.0 ** -31
-        r[small] = tail_magnitudes(torch.ones(1), torch.from_numpy(u), k, m).numpy()
-    return r
+@functools.lru_cache(maxsize=1)
+def _moment_table(n: int = 20000) -> tuple[np.ndarray, np.ndarray]:
+    "a = t / sigma on a grid and g(a) = E[(|v| / t)^2 | |v| >= t] = (1 + a phi(a) / Q(a)) / a^2, increasing in order."
+    a = torch.linspace(12, 0.02, n, dtype=torch.float64)
+    mills = torch.exp(-a ** 2 / 2 - math.log(math.sqrt(2 * math.pi)) - torch.special.log_ndtr(-a))   # phi(a) / Q(a)
+    return ((1 + a * mills) / a ** 2).numpy(), a.numpy()
+
+def tail_alpha(m2: np.ndarray) -> np.ndarray:
+    "a = t / sigma of the Gaussian tail beyond t whose mean of (|v| / t)^2 is m2 (moment matching; a in [0.02, 12])."
+    g, a = _moment_table()
+    return np.interp(m2, g, a)
+
+def tail_ratios(u: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    "|v| / t of Gaussian tail samples beyond t = alpha sigma: u in (0, 1] -> ratios >= 1 (u = 1 gives 1)."
+    al = torch.as_tensor(alpha, dtype=torch.float64)
+    s = -torch.special.ndtri(torch.as_tensor(u, dtype=torch.float64) * torch.special.log_ndtr(-al).exp())  # ndtr underflows
+    return (s / al).numpy()
 
 # %% ../nbs/04_ambiguation.ipynb #69ac6441
 def fake_stats(codes: torch.Tensor, n_quantiles: int = 257) -> torch.Tensor:
@@ -112,6 +116,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
               k_prime: int, # non-zeros per map in the public code, k < k' <= m
               secret, # 16-64 bytes (or str); None: fresh OS randomness (exploration only)
               stats: torch.Tensor | None = None, # (L, Q) ratio quantiles from `fake_stats`; None: Gaussian tail model
+              images: torch.Tensor | None = None, # the encoded images (B, C, H, W): bind the fakes to their 8-bit pixels
              ) -> tuple[torch.Tensor, torch.Tensor]:
     "Add k'-k look-alike fakes per map: code (B, L, m) -> (public with k' non-zeros per map, key = true support mask)."
     _check_code(code)
@@ -126,7 +131,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     if stats is not None and (stats.dim() != 2 or stats.shape[0] != L or stats.shape[1] < 2):
         raise ValueError(f"stats must be (L, Q) = ({L}, Q) quantiles from fake_stats, got shape {tuple(stats.shape)}")
     f = k_prime - k
-    keys = _image_keys(c32, secret)
+    keys = _image_keys(c32, secret, images)
     # Position keys: the top bit marks true positions (so they sort last and are never chosen), then 22 random bits,
     # then the position itself (unique keys: sorting needs no tie rule). The f smallest keys are the fakes, so the
     # fakes of a smaller k' are among those of a larger one.
@@ -143,7 +148,9 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     b31 = vb & np.uint32(0x7FFFFFFF)
     mag = c2.view(np.uint32) & np.uint32(0x7FFFFFFF)                    # |v| as ordered bits; 0 for zeros
     t = ((mag - np.uint32(1)).min(axis=1) + np.uint32(1)).view(np.float32)[:, None]   # smallest true magnitude
-    if stats is None: r = _tail_ratios(b31, k, m)
+    if stats is None:                                                    # each map's own Gaussian tail, moment-matched
+        m2 = np.einsum("ij,ij->i", c2, c2, dtype=np.float64)[:, None] / k / t.astype(np.float64) ** 2
+        r = tail_ratios((b31.astype(np.float64) + 1) * 2.0 ** -31, tail_alpha(m2))
     else:
         st = stats.detach().to("cpu", torch.float64).numpy()
         Q = st.shape[1]

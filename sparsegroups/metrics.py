@@ -47,8 +47,9 @@ def codec_roundtrip(img: torch.Tensor, codec: str, quality: int) -> tuple[int, t
     a = a[..., ::-1] if a.shape[2] == 3 else a[..., 0]                  # RGB -> BGR for OpenCV
     ok, buf = cv2.imencode(ext, np.ascontiguousarray(a), [getattr(cv2, flag), int(quality)])
     if not ok: raise RuntimeError(f"OpenCV could not encode a {tuple(img.shape)} image as {codec}")
-    d = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
-    d = d[..., ::-1] if d.ndim == 3 else d[..., None]
+    gray = img.shape[0] == 1                                            # WebP decodes to 3 channels unless asked
+    d = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
+    d = d[..., None] if gray else d[..., ::-1]
     return len(buf), torch.from_numpy(np.ascontiguousarray(d)).permute(2, 0, 1).float() / 255
 
 def bytes_at_psnr(x: torch.Tensor, target: torch.Tensor | float, codec: str) -> torch.Tensor:
