@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# The main job on the embedded default data (the LFW faces shipped with scikit-image): set up .venv, then run
-# the trainGround notebook headless with papermill into a new run folder runs/main-<timestamp>/, which holds the
-# executed notebook, config, checkpoints, metrics.json and figures; then print a short summary.
-# These defaults are the recipe of the shipped lfw-mini model (data/models/lfw-mini.md).
+# The main job on the embedded default data (the LFW faces shipped with scikit-image): set up .venv, then run the lab
+# notebooks headless with papermill into a new run folder runs/main-<timestamp>/:
+#   1. trainGround trains the lfw-mini model (the recipe of the shipped data/models/lfw-mini.md): executed notebook,
+#      config, checkpoints, metrics.json and figures;
+#   2. noiseLab on that model's test faces: noiselab/ with its executed notebook, metrics.json and figures.
+# Then it prints a short summary table. Extra arguments go to the trainGround papermill call.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash setup.sh
 name="main-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "runs/$name"
-.venv/bin/papermill nbs/10_trainGround.ipynb "runs/$name/10_trainGround.ipynb" --cwd nbs \
+run="$PWD/runs/$name"
+mkdir -p "$run"
+.venv/bin/papermill nbs/10_trainGround.ipynb "$run/10_trainGround.ipynb" --cwd nbs \
   -p data lfw-mini -p preset cpu-gray32 -p epochs 150 -p batch_size 16 -p loss mse -p flip True -p seed 0 -p device cpu \
   -p out "$PWD/runs" -p name "$name" "$@"
-.venv/bin/sparsegroups summary "runs/$name" >/dev/null
+mkdir -p "$run/noiselab"
+.venv/bin/papermill nbs/11_noiseLab.ipynb "$run/noiselab/11_noiseLab.ipynb" --cwd nbs \
+  -p model "$run" -p run "$run" -p n_images 10
+.venv/bin/sparsegroups summary "$run" >/dev/null

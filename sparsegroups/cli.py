@@ -35,7 +35,7 @@ def smoke(n: int = 100, preset: str = "cpu-gray32", seed: int = 0) -> dict:
 
 # %% ../nbs/09_cli.ipynb #124b6207
 def summary(run) -> str:
-    "A short text table of a run folder's metrics.json."
+    "A short text table of a run folder's metrics.json (and of its noiseLab step, if it ran)."
     run = Path(run)
     f = run / "metrics.json"
     if not f.is_file(): raise FileNotFoundError(f"{f} does not exist: is {run} a finished run folder?")
@@ -46,6 +46,17 @@ def summary(run) -> str:
             ("train minutes", f"{m['train_seconds'] / 60:.1f}"),
             ("trusted test PSNR / SSIM", f"{t['psnr']:.2f} dB / {t['ssim']:.4f} ({t['n']} images)"),
             ("key bytes for k' = 2k", f"{m['key_bits_2k'] / 8:.1f}")]
+    lab = run / "noiselab" / "metrics.json"
+    if lab.is_file():                                                  # the noiseLab step of the main job
+        n = json.loads(lab.read_text())
+        rows += [("noiseLab k, k'", f"{n['k']}, {n['k_prime']} ({n['n_images']} {n['data']} {n['split']} images)"),
+                 ("trusted PSNR / SSIM", f"{n['trusted']['psnr']:.2f} dB / {n['trusted']['ssim']:.4f}"),
+                 ("ambiguated PSNR / SSIM", f"{n['ambiguated']['psnr']:.2f} dB / {n['ambiguated']['ssim']:.4f}"),
+                 ("random-guess PSNR / SSIM", f"{n['guessed']['psnr']:.2f} dB / {n['guessed']['ssim']:.4f}"),
+                 ("guess support precision", f"{n['guessed']['support_precision']:.3f} (chance {n['guessed']['chance']:.3f})"),
+                 ("key bytes", f"{n['key_bytes']:.1f}"),
+                 ("WebP / JPEG bytes at trusted PSNR", " / ".join(f"{n['codecs'][c]['bytes_at_trusted_psnr']:.0f}"
+                                                                  if n['codecs'][c]['bytes_at_trusted_psnr'] else "not reached" for c in ("webp", "jpeg")))]
     return "\n".join(f"{k:26s} {v}" for k, v in rows)
 
 # %% ../nbs/09_cli.ipynb #25363b14

@@ -1,0 +1,46 @@
+"noiseLab contracts: papermill runs it headless into a run folder, its metrics.json holds what the issue asks, reruns refuse to overwrite."
+import json, math, os, subprocess, sys
+from pathlib import Path
+import pytest
+from conftest import ROOT
+from sparsegroups.ambiguation import key_bits
+from sparsegroups.data import shared_data_available
+
+ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
+
+def papermill(out: Path, *params):
+    return subprocess.run([str(Path(sys.executable).parent / "papermill"), str(ROOT / "nbs" / "11_noiseLab.ipynb"), str(out),
+                           *params, "--cwd", str(ROOT / "nbs")], capture_output=True, text=True, timeout=900, env=ENV)
+
+def check_metrics(m: dict, L: int, k: int, k_prime: int):
+    assert (m["L"], m["k"], m["k_prime"]) == (L, k, k_prime)
+    assert m["key_bytes"] == pytest.approx(key_bits(L, k, k_prime) / 8) and m["key_bits"] == pytest.approx(L * math.log2(math.comb(k_prime, k)))
+    assert m["trusted"]["psnr"] > m["ambiguated"]["psnr"] + 0.5 and m["trusted"]["psnr"] > m["guessed"]["psnr"] + 3
+    assert m["trusted"]["ssim"] > m["guessed"]["ssim"]
+    assert abs(m["guessed"]["support_precision"] - k / k_prime) < 0.05          # random guesses find chance, no more
+    for codec in ("jpeg", "webp"):
+        c = m["codecs"][codec]
+        assert c["reached"] == m["n_images"] and c["bytes_at_trusted_psnr"] > 0
+
+def test_noiselab_headless_lfw_mini(tmp_path):
+    r = papermill(tmp_path / "out.ipynb", "-p", "run", str(tmp_path / "run"), "-p", "n_images", "10", "-p", "k_prime", "40")
+    assert r.returncode == 0, r.stderr[-3000:]
+    lab = tmp_path / "run" / "noiselab"
+    m = json.loads((lab / "metrics.json").read_text())
+    assert m["n_images"] == 10 and m["model"] == "lfw-mini"                    # papermill's values, not the defaults
+    check_metrics(m, L=8, k=16, k_prime=40)
+    assert m["codecs"]["webp"]["bytes_at_trusted_psnr"] > m["key_bytes"]       # the key is smaller than a WebP at equal PSNR
+    for f in ("noiselab_rows.png", "noiselab_rd.png"): assert (lab / "figures" / f).stat().st_size > 5000
+    # a second run into the same folder is refused, and the first result is untouched
+    before = (lab / "metrics.json").read_bytes()
+    r = papermill(tmp_path / "out2.ipynb", "-p", "run", str(tmp_path / "run"))
+    assert r.returncode != 0 and "already holds a noiseLab result" in r.stderr + r.stdout
+    assert (lab / "metrics.json").read_bytes() == before
+
+@pytest.mark.skipif(not shared_data_available("celeba"), reason="needs ../shared/data/celeba")
+def test_noiselab_headless_celeba64(tmp_path):
+    r = papermill(tmp_path / "out.ipynb", "-p", "model", "celeba64", "-p", "run", str(tmp_path / "run"), "-p", "n_images", "8")
+    assert r.returncode == 0, r.stderr[-3000:]
+    m = json.loads((tmp_path / "run" / "noiselab" / "metrics.json").read_text())
+    assert m["data"] == "celeba64" and m["n_images"] == 8
+    check_metrics(m, L=m["L"], k=m["k"], k_prime=2 * m["k"])
