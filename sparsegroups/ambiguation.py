@@ -9,8 +9,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['code_support', 'tail_magnitudes', 'tail_alpha', 'tail_ratios', 'fake_stats', 'stats_magnitudes', 'ambiguate',
-           'disambiguate', 'random_guess', 'synthetic_codes', 'magnitude_rule_precision', 'key_bits',
+__all__ = ['code_support', 'tail_magnitudes', 'tail_alpha', 'tail_ratios', 'fake_stats', 'stats_magnitudes', 'position_stats',
+           'ambiguate', 'disambiguate', 'random_guess', 'synthetic_codes', 'magnitude_rule_precision', 'key_bits',
            'key_bits_reference', 'support_bits', 'ambiguate_reference', 'random_guess_reference']
 
 # %% ../nbs/04_ambiguation.ipynb #0c87b454
@@ -111,12 +111,31 @@ def stats_magnitudes(t: torch.Tensor, u: torch.Tensor, stats: torch.Tensor) -> t
     val = table.gather(-1, lo) * (1 - frac) + table.gather(-1, lo + 1) * frac
     return t.double() * val
 
+# %% ../nbs/04_ambiguation.ipynb #b1d0a003
+def position_stats(codes: torch.Tensor, smoothing: float = 1.0) -> dict:
+    """Per (map, position) statistics of public true codes (B, L, m): `prior`, how often the position is in the support,
+    and `positive`, how often its value is positive there (both smoothed with `smoothing` pseudo-counts)."""
+    mask, k = code_support(codes)
+    n = mask.sum(0).double()
+    B, L, m = codes.shape
+    prior = (n + smoothing * k / m) / (B + smoothing)
+    positive = (((codes > 0) & mask).sum(0).double() + smoothing / 2) / (n + smoothing)
+    return {"prior": prior, "positive": positive}
+
+def _position_tables(positions: dict, L: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    try: prior, positive = (torch.as_tensor(positions[n], dtype=torch.float64).numpy() for n in ("prior", "positive"))
+    except (KeyError, TypeError): raise ValueError("positions must be a dict with 'prior' and 'positive' (L, m) tables from position_stats") from None
+    if prior.shape != (L, m) or positive.shape != (L, m):
+        raise ValueError(f"positions tables must be (L, m) = ({L}, {m}), got {prior.shape} and {positive.shape}")
+    return prior.clip(1e-4, 1 - 1e-4), positive.clip(0, 1)
+
 # %% ../nbs/04_ambiguation.ipynb #3301906f
 def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
               k_prime: int, # non-zeros per map in the public code, k < k' <= m
               secret, # 16-64 bytes (or str); None: fresh OS randomness (exploration only)
               stats: torch.Tensor | None = None, # (L, Q) ratio quantiles from `fake_stats`; None: Gaussian tail model
               images: torch.Tensor | None = None, # the encoded images (B, C, H, W): bind the fakes to their 8-bit pixels
+              positions: dict | None = None, # `position_stats` of public codes: fakes follow their positions and signs
              ) -> tuple[torch.Tensor, torch.Tensor]:
     "Add k'-k look-alike fakes per map: code (B, L, m) -> (public with k' non-zeros per map, key = true support mask)."
     _check_code(code)
@@ -136,15 +155,26 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     # then the position itself (unique keys: sorting needs no tie rule). The f smallest keys are the fakes, so the
     # fakes of a smaller k' are among those of a larger one.
     pbits = max(1, (m - 1).bit_length())
-    streams = np.stack([_keystream(key, L * m + L * f) for key in keys])   # (B, L m + f L) per-image streams
+    nsign = 0 if positions is None else L * m                           # the positions variant also draws a sign uniform per position
+    streams = np.stack([_keystream(key, L * m + nsign + L * f) for key in keys])   # (B, L m [+ L m] + f L) per image
     rnd = streams[:, :L * m].reshape(B * L, m)
-    pkey = (rnd >> 1) & np.uint32(0x7FFFFFFF ^ ((1 << pbits) - 1))
-    pkey |= np.arange(m, dtype=np.uint32)
-    pkey |= mask.view(np.uint8).astype(np.uint32) << 31
-    pos = (np.sort(pkey, axis=1)[:, :f] & np.uint32((1 << pbits) - 1)).astype(np.intp)    # (B*L, f), by rank
+    if positions is None:
+        pkey = (rnd >> 1) & np.uint32(0x7FFFFFFF ^ ((1 << pbits) - 1))
+        pkey |= np.arange(m, dtype=np.uint32)
+        pkey |= mask.view(np.uint8).astype(np.uint32) << 31
+        pos = (np.sort(pkey, axis=1)[:, :f] & np.uint32((1 << pbits) - 1)).astype(np.intp)    # (B*L, f), by rank
+    else:
+        # Weighted sampling without replacement (Efraimidis-Spirakis keys -log(u) / w, smallest first) with weights
+        # w = p / (1 - p) from the positions' frequency p in true supports: a fake lands where true values usually are.
+        prior, positive = _position_tables(positions, L, m)
+        w = np.tile(prior / (1 - prior), (B, 1))
+        ekey = -np.log(((rnd >> 1).astype(np.float64) + 1) * 2.0 ** -31) / w
+        ekey[mask] = np.inf
+        pos = np.argpartition(ekey, f - 1, axis=1)[:, :f] if f < m else np.argsort(ekey, axis=1)
+        pos = np.take_along_axis(pos, np.argsort(np.take_along_axis(ekey, pos, 1), axis=1), 1)   # by rank
     # Values: the i-th fake of every map takes 32 bits from the rest of the stream, laid out rank-major so that it does
     # not depend on k' (nested values too): the top bit is the sign, the other 31 give u in (0, 1] for the inverse CDF.
-    vb = streams[:, L * m:].reshape(B, f, L).transpose(0, 2, 1).reshape(B * L, f)
+    vb = streams[:, L * m + nsign:].reshape(B, f, L).transpose(0, 2, 1).reshape(B * L, f)
     b31 = vb & np.uint32(0x7FFFFFFF)
     mag = c2.view(np.uint32) & np.uint32(0x7FFFFFFF)                    # |v| as ordered bits; 0 for zeros
     t = ((mag - np.uint32(1)).min(axis=1) + np.uint32(1)).view(np.float32)[:, None]   # smallest true magnitude
@@ -160,7 +190,12 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
         flat = st.ravel()
         r = flat[idx] + (flat[idx + 1] - flat[idx]) * fr
     vals = (t * r).astype(np.float32)
-    vals.view(np.uint32)[...] |= vb & np.uint32(0x80000000)            # the random sign
+    if positions is None: vals.view(np.uint32)[...] |= vb & np.uint32(0x80000000)   # the random sign
+    else:                                                                # negative with the position's frequency
+        us = streams[:, L * m:L * m + nsign].reshape(B * L, m)
+        rows = np.arange(B * L)[:, None]
+        neg = (np.take_along_axis(us, pos, 1).astype(np.float64) + 0.5) * 2.0 ** -32 >= np.tile(positive, (B, 1))[rows, pos]
+        vals[neg] *= -1
     public = c2.copy()
     public.ravel()[(pos + np.arange(0, B * L * m, m)[:, None]).ravel()] = vals.ravel()
     return (torch.from_numpy(public).view(B, L, m).to(device=code.device, dtype=code.dtype),
