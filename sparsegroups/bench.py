@@ -13,7 +13,8 @@ from .model import SparseGroupAE, DownII, AEConfig, atomic_write
 
 # %% auto #0
 __all__ = ['SECTIONS', 'reference_style', 'bench_grouped_linear', 'bench_training', 'bench_inference', 'bench_ambiguation',
-           'bench_loading', 'run_bench', 'write_json']
+           'bench_loading', 'shipped_overrides', 'bench_widget', 'bench_rate', 'bench_attacks', 'run_bench',
+           'write_json', 'bench_figures']
 
 # %% ../nbs/08_bench.ipynb #9f90a3f3
 def _median_time(fn, rounds: int, warmup: int = 1) -> float:
@@ -134,25 +135,85 @@ def bench_loading(name: str = "celeba64", split: str = "train", batch_size: int 
     return dict(dataset=name, split=split, images=len(ds), batch=batch_size, images_per_s=ips,
                 cache_build_s=build, cache_speedup=ips["cache"] / max(ips["disk_0_workers"], ips["disk_2_workers"]))
 
-# %% ../nbs/08_bench.ipynb #d01ef976
-SECTIONS = ("grouped_linear", "training", "training_celeba64", "inference", "ambiguation", "loading")
+# %% ../nbs/08_bench.ipynb #b3c00001
+def shipped_overrides(name: str = "celeba64") -> dict:
+    "Architecture fields of a shipped model, as `SparseGroupAE.from_preset` overrides (benchmark what ships)."
+    from sparsegroups.model import load
+    cfg = load(name).config.to_dict()
+    return {k: cfg[k] for k in ("image", "num_blocks", "num_filts", "scale_factor", "L", "m", "k")}
 
-def run_bench(quick: bool = False, sections=SECTIONS) -> dict:
+def _lab_batch(model: str, n: int):
+    "A shipped model and n test images of its data (lfw-mini's model if the shared data is absent)."
+    from sparsegroups.noiselab import lab_model, lab_images
+    try:
+        net, cfg = lab_model(model); x, data = lab_images(net, cfg, n=n)
+    except (FileNotFoundError, ValueError) as e:
+        net, cfg = lab_model("lfw-mini"); x, data = lab_images(net, cfg, n=min(n, 10)); model = f"lfw-mini (not {model}: {e})"
+    return net, x, data, model
+
+def bench_widget(model: str = "celeba64", n: int = 8, repeats: int = 10) -> dict:
+    "Latency of the noiseLab widget's full update (re-decode and redraw of n images) when the seed, k' or k moves."
+    from sparsegroups.noiselab import LabWidget
+    net, x, data, model = _lab_batch(model, n)
+    lat = LabWidget(net, x, secret=b"benchmark-secret-0123").latency(repeats)
+    return dict(model=model, data=data, **lat)
+
+def bench_rate(model: str = "celeba64", n: int = 64, k_prime: int | None = None) -> dict:
+    """Rate and quality on n test images: trusted PSNR/SSIM, key bytes (and public-file bytes where `sparsegroups.share`
+    provides them), against the JPEG and WebP bytes that reach each image's trusted PSNR and their whole curves."""
+    from sparsegroups.ambiguation import key_bits
+    from sparsegroups.metrics import psnr, ssim, bytes_at_psnr, codec_curve
+    net, x, data, model = _lab_batch(model, n)
+    L, k = net.config.L, net.config.k
+    kp = 2 * k if k_prime is None else k_prime
+    with torch.no_grad(): trusted = net.decode(net.encode(x))
+    p = psnr(x, trusted)
+    out = dict(model=model, data=data, n_images=len(x), L=L, m=net.config.m, k=k, k_prime=kp,
+               trusted_psnr=p.mean().item(), trusted_ssim=ssim(x, trusted).mean().item(), key_bytes=key_bits(L, k, kp) / 8)
+    for codec in ("jpeg", "webp"):
+        b = bytes_at_psnr(x, p, codec)
+        out[f"{codec}_bytes_at_trusted_psnr"] = b[torch.isfinite(b)].mean().item() if torch.isfinite(b).any() else None
+        out[f"{codec}_reached"] = int(torch.isfinite(b).sum())
+        out[f"{codec}_curve"] = codec_curve(x, codec, (1, 3, 5, 10, 20, 30, 50, 70, 90))
+    try:
+        from sparsegroups.share import size_report
+        out["public"] = size_report(net, x, kp)
+    except ImportError as e: out["public"] = dict(skipped=f"sparsegroups.share is not available: {e}")
+    return out
+
+def bench_attacks(results_json=None) -> dict:
+    "The attack table of an attacks run (its results.json): scheme, attack, precision against chance, PSNR, identification."
+    if results_json is None: return dict(skipped="no attacks results.json given (sparsegroups bench --attacks PATH)")
+    p = Path(results_json)
+    if not p.is_file(): raise FileNotFoundError(f"{p} does not exist: give the results.json of an attacks run")
+    r = json.loads(p.read_text())
+    keep = ("scheme", "attack", "precision", "chance", "psnr_vs_original", "ssim_vs_original", "top1", "top5", "seconds")
+    return dict(source=str(p), model=r["model"], k=r["k"], k_prime=r["k_prime"], n_victims=r["n_victims"],
+                rows=[{f: row.get(f) for f in keep} for row in r["rows"]])
+
+# %% ../nbs/08_bench.ipynb #d01ef976
+SECTIONS = ("grouped_linear", "training", "training_celeba64", "inference", "ambiguation", "loading", "widget", "rate", "attacks")
+
+def run_bench(quick: bool = False, sections=SECTIONS, attacks_results=None) -> dict:
     "The benchmarks as one JSON-able dict; quick=True uses tiny sizes (seconds, for tests only)."
     unknown = set(sections) - set(SECTIONS)
     if unknown: raise ValueError(f"unknown benchmark sections {sorted(unknown)}; valid: {', '.join(SECTIONS)}")
     full = {"grouped_linear": bench_grouped_linear, "training": bench_training, "inference": bench_inference,
-            "training_celeba64": lambda: bench_training("cpu-rgb64", batch=32, rounds=4, L=3, m=384, k=192),   # the shipped celeba64
-            "ambiguation": bench_ambiguation, "loading": bench_loading}
+            "training_celeba64": lambda: bench_training("cpu-rgb64", batch=32, rounds=4, **shipped_overrides("celeba64")),
+            "ambiguation": bench_ambiguation, "loading": bench_loading, "widget": bench_widget, "rate": bench_rate,
+            "attacks": lambda: bench_attacks(attacks_results)}
     small = {"grouped_linear": lambda: bench_grouped_linear(B=2, L=4, hw=(4, 4), m=32, k=8, rounds=3),
              "training": lambda: bench_training("cpu-gray32", batch=4, rounds=2),
              "training_celeba64": lambda: bench_training("cpu-gray32", batch=4, rounds=2, L=4),
              "inference": lambda: bench_inference("cpu-gray32", batch=4, rounds=2),
              "ambiguation": lambda: bench_ambiguation(B=2, L=2, m=32, k=4, k_prime=8, rounds=2),
-             "loading": lambda: dict(skipped="not measured in quick mode")}
-    out = dict(name="sparsegroups-bench", quick=quick,
-               machine=dict(platform=platform.platform(), processor=platform.processor(), cpus=os.cpu_count(),
-                            torch=torch.__version__, threads=torch.get_num_threads()))
+             "loading": lambda: dict(skipped="not measured in quick mode"),
+             "widget": lambda: bench_widget("lfw-mini", n=2, repeats=2),
+             "rate": lambda: dict(skipped="not measured in quick mode"),
+             "attacks": lambda: bench_attacks(attacks_results)}
+    out = dict(name="sparsegroups-bench", description="speed ratios measured in one run; rate-distortion; attack summary",
+               quick=quick, machine=dict(platform=platform.platform(), processor=platform.processor(), cpus=os.cpu_count(),
+                                         torch=torch.__version__, threads=torch.get_num_threads()))
     for s in SECTIONS:
         if s in sections: out[s] = (small if quick else full)[s]()
     return out
@@ -160,3 +221,35 @@ def run_bench(quick: bool = False, sections=SECTIONS) -> dict:
 def write_json(obj: dict, path) -> Path:
     "Write JSON atomically (temporary file, then rename)."
     return atomic_write(path, lambda f: f.write(json.dumps(obj, indent=1).encode()))
+
+def bench_figures(res: dict, out_dir) -> list[Path]:
+    "Plots of a benchmark result: speed ratios (speed.png) and rate-distortion (rd.png) where measured."
+    from matplotlib.figure import Figure
+    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    ratios = {}
+    if "grouped_linear" in res: ratios["grouped linear vs loop"] = res["grouped_linear"].get("speedup")
+    for key, label in (("training", "paper training"), ("training_celeba64", "celeba64 training")):
+        if key in res: ratios[f"{label} fp32 vs ref"] = res[key].get("speedup_fp32_vs_reference")
+    if "ambiguation" in res: ratios["ambiguate + guess vs loops"] = res["ambiguation"].get("speedup")
+    ratios = {k: v for k, v in ratios.items() if v}
+    if ratios:
+        fig = Figure(figsize=(6, 0.5 * len(ratios) + 1)); ax = fig.subplots()
+        ax.barh(list(ratios), list(ratios.values())); ax.axvline(1, color="k", lw=0.8)
+        for i, v in enumerate(ratios.values()): ax.text(v, i, f" {v:.1f}x", va="center")
+        ax.set_xlabel("speed-up, measured in one run"); fig.tight_layout()
+        fig.savefig(out_dir / "speed.png", dpi=110); written.append(out_dir / "speed.png")
+    r = res.get("rate")
+    if r and "skipped" not in r:
+        fig = Figure(figsize=(6, 4)); ax = fig.subplots()
+        for codec in ("jpeg", "webp"):
+            c = r[f"{codec}_curve"]
+            ax.plot([p["bytes"] for p in c], [p["psnr"] for p in c], "o-", ms=3, label=f"{codec.upper()} (OpenCV)")
+        ax.plot([r["key_bytes"]], [r["trusted_psnr"]], "*", ms=12, label=f"trusted, key bytes (k'={r['k_prime']})")
+        pub = r.get("public", {})
+        if "mean_public_bytes" in pub:
+            ax.plot([pub["mean_public_bytes"]], [pub.get("mean_trusted_psnr", r["trusted_psnr"])], "s", ms=8, label="trusted, public-file bytes")
+        ax.set_xscale("log"); ax.set_xlabel("bytes per image"); ax.set_ylabel("PSNR (dB)"); ax.grid(alpha=0.3)
+        ax.set_title(f"{r['model']}: {r['n_images']} {r['data']} test images"); ax.legend(fontsize=8)
+        fig.tight_layout(); fig.savefig(out_dir / "rd.png", dpi=110); written.append(out_dir / "rd.png")
+    return written
