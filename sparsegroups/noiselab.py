@@ -156,11 +156,12 @@ class LabWidget:
         self.index.observe(lambda ch: self.redraw(), names="value")
         boxes = [W.VBox([W.HTML(f"<b>{r}</b>"), im]) for r, im in self.images.items()]
         self.box = W.VBox([W.HBox([W.VBox([self.k, self.kp]), W.VBox([self.seed, self.index])]), W.HBox(boxes), self.readout])
-        self.out, self.psnr = {}, {}
+        self.out, self.psnr = {"trusted": {}, "ambiguated": {}, "guessed": {}}, {}
         self.update("trusted")
 
     def update(self, first: str = "trusted"):
-        "Recompute the rows from `first` on (k: all three; k': ambiguated and guessed; seed: guessed), decode them, redraw."
+        """Recompute the codes from `first` on for the whole batch (k: all three rows; k': ambiguated and guessed; seed:
+        guessed), then decode and redraw the image on show. Decoding only the image on show keeps a move fast."""
         k, kp = self.k.value, self.kp.value
         if kp <= k:                                                      # keep k < k' <= m
             if k + 1 <= self.kp.max: self.kp.value = k + 1              # its observer updates from 'ambiguated' on
@@ -170,33 +171,46 @@ class LabWidget:
         with torch.no_grad():
             if "trusted" in rows: self.code = KBest(self.dense, k)
             if "ambiguated" in rows: self.public, _ = ambiguate(self.code, self.kp.value, self.secret, images=self.x)
-            guess = random_guess(self.public, k, generator=torch.Generator().manual_seed(self.seed.value))
-            codes = {"trusted": self.code, "ambiguated": self.public, "guessed": guess}
-            dec = self.net.decode(torch.cat([codes[r] for r in rows])).split(len(self.x))
-        for r, v in zip(rows, dec): self.out[r], self.psnr[r] = v, psnr(self.x, v)
+            self.guess = random_guess(self.public, k, generator=torch.Generator().manual_seed(self.seed.value))
+        for r in rows: self.out[r] = {}                                  # decoded images of this row, by index
         self.redraw()
 
+    def _decoded(self, i: int) -> dict:
+        "Decoded image i of every row (decoding, in one batch, the rows not yet decoded at these settings)."
+        todo = [r for r in ("trusted", "ambiguated", "guessed") if i not in self.out[r]]
+        if todo:
+            codes = {"trusted": self.code, "ambiguated": self.public, "guessed": self.guess}
+            with torch.no_grad(): dec = self.net.decode(torch.cat([codes[r][i:i + 1] for r in todo]))
+            for r, v in zip(todo, dec): self.out[r][i] = v
+        return {r: self.out[r][i] for r in ("trusted", "ambiguated", "guessed")}
+
     def redraw(self):
-        "Draw the selected image of every row and the PSNR readout."
+        "Decode (if needed) and draw the selected image of every row, with its PSNR."
         i = self.index.value
+        imgs = self._decoded(i)
         self.images["input"].value = _png(self.x[i], self.scale)
-        for r, v in self.out.items(): self.images[r].value = _png(v[i], self.scale)
-        cells = "".join(f"<td>{r}: <b>{p[i]:.2f} dB</b> (batch mean {p.mean():.2f})</td>" for r, p in self.psnr.items())
+        for r, v in imgs.items(): self.images[r].value = _png(v, self.scale)
+        self.psnr = {r: psnr(self.x[i:i + 1], v[None]).item() for r, v in imgs.items()}
+        cells = "".join(f"<td>{r}: <b>{p:.2f} dB</b></td>" for r, p in self.psnr.items())
         kb = key_bits(self.net.config.L, self.k.value, self.kp.value) / 8
-        self.readout.value = f"<table><tr>{cells}</tr></table>key: {kb:.1f} bytes for k={self.k.value}, k'={self.kp.value}"
+        self.readout.value = (f"<table><tr>{cells}</tr></table>image {i}: key {kb:.1f} bytes for k={self.k.value}, "
+                              f"k'={self.kp.value}")
 
     def latency(self, repeats: int = 10) -> dict:
-        "Median and max seconds of full updates (decode + redraw) when the seed, k' or k moves; sliders are restored."
-        start = (self.k.value, self.kp.value, self.seed.value)
+        "Median and max seconds of full updates (codes, decode, redraw) when the seed, k', k or image moves; sliders restored."
+        start = (self.k.value, self.kp.value, self.seed.value, self.index.value)
         moves = {"seed": lambda r: setattr(self.seed, "value", (start[2] + r + 1) % 100),
                  "k_prime": lambda r: setattr(self.kp, "value", start[1] - 1 - r % 2),
-                 "k": lambda r: setattr(self.k, "value", start[0] - 1 - r % 2)}
+                 "k": lambda r: setattr(self.k, "value", start[0] - 1 - r % 2),
+                 "image": lambda r: setattr(self.index, "value", (start[3] + r + 1) % len(self.x))}
         res = {}
         for name, move in moves.items():
+            if name == "image":
+                for c in self.out.values(): c.clear()                    # so that each image move decodes
             ts = []
             for r in range(repeats):
                 t = time.perf_counter(); move(r); ts.append(time.perf_counter() - t)
-            self.k.value, self.kp.value, self.seed.value = start
+            self.k.value, self.kp.value, self.seed.value, self.index.value = start
             ts.sort(); res[name] = dict(median_s=ts[len(ts) // 2], max_s=ts[-1])
         return dict(res, images=len(self.x), repeats=repeats, threads=torch.get_num_threads(),
                     worst_median_s=max(v["median_s"] for v in res.values()))
