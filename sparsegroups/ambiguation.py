@@ -180,7 +180,11 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     t = ((mag - np.uint32(1)).min(axis=1) + np.uint32(1)).view(np.float32)[:, None]   # smallest true magnitude
     if stats is None:                                                    # each map's own Gaussian tail, moment-matched
         m2 = np.einsum("ij,ij->i", c2, c2, dtype=np.float64)[:, None] / k / t.astype(np.float64) ** 2
-        r = tail_ratios((b31.astype(np.float64) + 1) * 2.0 ** -31, tail_alpha(m2))
+        a = tail_alpha(m2)                                               # t / sigma
+        # Fakes start below t, at the median cutoff c given that t is the smallest of k tail samples beyond c:
+        # Q(c) = Q(t) 2^(1/k). Drawn beyond t, no fake could be a map's smallest value, which would give it away.
+        a_c = np.maximum(-torch.special.ndtri(torch.special.log_ndtr(-torch.from_numpy(a)).exp() * 2 ** (1 / k)).numpy(), 0.02)
+        r = tail_ratios((b31.astype(np.float64) + 1) * 2.0 ** -31, a_c) * (a_c / a)
     else:
         st = stats.detach().to("cpu", torch.float64).numpy()
         Q = st.shape[1]

@@ -129,8 +129,9 @@ def _fit(net: nn.Module, batches, epochs: int, lr: float = 1e-3):
 
 def learn(model: SparseGroupAE, images: torch.Tensor, k_prime: int, scheme: str = "ours", k: int | None = None,
           identities: list | None = None, distinguisher_epochs: int = 4, denoiser_epochs: int = 5,
-          identifier_epochs: int = 8, seed: int = 0) -> Knowledge:
-    "The adversary's knowledge from public images (N, C, H, W) (and their identity labels, if any)."
+          identifier_epochs: int = 8, seed: int = 0, reuse: Knowledge | None = None) -> Knowledge:
+    """The adversary's knowledge from public images (N, C, H, W) (and their identity labels, if any). `reuse`: take the
+    scheme-independent parts (denoiser, identity classifier) from an earlier Knowledge of the same images."""
     if scheme not in SCHEMES: raise ValueError(f"unknown scheme {scheme!r}; valid: {', '.join(SCHEMES)}")
     k = model.config.k if k is None else k
     if not k < k_prime <= model.config.m: raise ValueError(f"need k < k' <= m, got k={k}, k'={k_prime}, m={model.config.m}")
@@ -168,7 +169,8 @@ def learn(model: SparseGroupAE, images: torch.Tensor, k_prime: int, scheme: str 
     secs["distinguisher"] = time.perf_counter() - t
     # 6. image prior: a denoiser trained on public faces
     t = time.perf_counter()
-    if denoiser_epochs > 0:
+    if reuse is not None: know.denoiser, know.identifier, know.classes = reuse.denoiser, reuse.identifier, reuse.classes
+    elif denoiser_epochs > 0:
         den = Denoiser(images.shape[1])
         def nbatches():
             perm = torch.randperm(len(images), generator=g)
@@ -179,7 +181,7 @@ def learn(model: SparseGroupAE, images: torch.Tensor, k_prime: int, scheme: str 
     secs["denoiser"] = time.perf_counter() - t
     # 8. recognition: an identity classifier on public faces and their trusted reconstructions (both available to it)
     t = time.perf_counter()
-    if identities is not None and identifier_epochs > 0:
+    if reuse is None and identities is not None and identifier_epochs > 0:
         classes = sorted(set(identities))
         y = torch.tensor([classes.index(i) for i in identities])
         recon = _decode(model, code)

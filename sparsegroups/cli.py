@@ -92,7 +92,63 @@ def _parser() -> argparse.ArgumentParser:
                    help="which benchmarks: grouped_linear training training_celeba64 inference ambiguation loading (default: all)")
     b.add_argument("--out", help="also write the JSON to this file (refuses to overwrite without --force)")
     b.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    _add_share_parsers(sub)
     return p
+
+def _add_share_parsers(sub):
+    "keygen, share, reveal, peek and sizes: sharing images with sparsegroups.share."
+    raw = argparse.RawDescriptionHelpFormatter
+    def common(q, force="overwrite existing outputs"):
+        q.add_argument("--force", action="store_true", help=force)
+        q.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    kg = sub.add_parser("keygen", help="make a recipient's key pair NAME.key (private, mode 0600) and NAME.pub",
+                        description="Example: sparsegroups keygen alice\n  writes alice.key (keep it) and alice.pub "
+                                    "(give it to whoever shares images with you: share --to alice.pub)", formatter_class=raw)
+    kg.add_argument("name", metavar="NAME", help="path without extension of the two files")
+    common(kg)
+    sa = sub.add_parser("share", help="share images: one public .sgpub and one .sgkey per image",
+                        description="Example: sparsegroups share face1.png face2.png --model celeba64 --k-prime 360 "
+                                    "--secret my.secret --out shared/ --to alice.pub\n  writes shared/face1.sgpub (anyone may "
+                                    "store it) and shared/face1.sgkey (for alice only), ...", formatter_class=raw)
+    sa.add_argument("images", nargs="+", metavar="IMAGE", help="image files (PNG, JPEG, ...) of the model's size")
+    sa.add_argument("--model", required=True, help="shipped model name (celeba64, lfw-mini) or checkpoint path")
+    sa.add_argument("--k-prime", type=int, default=None, metavar="K", help="public non-zeros per map, k < K <= m (default: min(2k, m))")
+    sa.add_argument("--secret", required=True, metavar="FILE",
+                    help="the owner's secret (16-64 bytes; created with 32 random bytes, mode 0600, if absent): "
+                         "re-sharing an image with it gives the identical files")
+    sa.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    sa.add_argument("--to", metavar="NAME.pub", help="seal the keys to this recipient (else plain keys, mode 0600)")
+    sa.add_argument("--step", type=float, default=None, help="quantizer step in units of each map's threshold, a multiple of 1/64 (default 0.375)")
+    sa.add_argument("--resize", action="store_true", help="resize images of another size to the model's (cv2.INTER_AREA)")
+    sa.add_argument("--quiet", action="store_true", help="no progress bar")
+    common(sa)
+    rv = sub.add_parser("reveal", help="the trusted reconstruction of a .sgpub with its .sgkey",
+                        description="Example: sparsegroups reveal shared/face1.sgpub --key shared/face1.sgkey "
+                                    "--identity alice.key -o face1.png", formatter_class=raw)
+    rv.add_argument("public", metavar="FILE.sgpub")
+    rv.add_argument("--key", required=True, metavar="FILE.sgkey")
+    rv.add_argument("--identity", metavar="NAME.key", help="the recipient's private key, to open a sealed key")
+    rv.add_argument("-o", "--out", required=True, metavar="OUT.png")
+    rv.add_argument("--model", help="checkpoint path, if the model is not a shipped one (default: the model the file names)")
+    common(rv)
+    pk = sub.add_parser("peek", help="what anyone without the key sees of a .sgpub",
+                        description="Example: sparsegroups peek shared/face1.sgpub -o face1-public.png", formatter_class=raw)
+    pk.add_argument("public", metavar="FILE.sgpub")
+    pk.add_argument("-o", "--out", required=True, metavar="OUT.png")
+    pk.add_argument("--model", help="checkpoint path, if the model is not a shipped one (default: the model the file names)")
+    common(pk)
+    sz = sub.add_parser("sizes", help="size benchmark: public and key bytes, trusted PSNR, JPEG/WebP bytes at that PSNR",
+                        description="Example: sparsegroups sizes --model celeba64 --split test --out bench/sizes-celeba64.json",
+                        formatter_class=raw)
+    sz.add_argument("--model", default="celeba64", help="shipped model name or checkpoint path")
+    sz.add_argument("--data", help="data set (default: the model's name)")
+    sz.add_argument("--split", default="test")
+    sz.add_argument("--n", type=int, help="only the first N images")
+    sz.add_argument("--k-prime", type=int, default=None, metavar="K", help="default: min(2k, m)")
+    sz.add_argument("--step", type=float, default=None, help="quantizer step (default 0.375)")
+    sz.add_argument("--out", help="write the full results (per image) to this JSON file")
+    sz.add_argument("--quiet", action="store_true", help="no progress bar")
+    common(sz, force="overwrite --out if it exists")
 
 def _add_config_args(p: argparse.ArgumentParser):
     "One option per TrainConfig field, typed from its default (tuples take several integers, booleans are flags)."
@@ -138,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
                 raise FileExistsError(f"{args.out} exists; pass --force to overwrite it")
             result = run_bench(quick=args.quick, sections=args.sections or SECTIONS)
             if args.out: write_json(result, args.out)
+        elif args.command in ("keygen", "share", "reveal", "peek", "sizes"):
+            result, text = _share_command(args)              # errors: sparsegroups.share.ShareError, a ValueError
+            if not args.json:
+                print(text)
+                return 0
     except (ValueError, TypeError, FileNotFoundError, FileExistsError, MemoryError) as e:
         print(f"sparsegroups {args.command}: error: {e}", file=sys.stderr)
         return 2
@@ -150,3 +211,36 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     print(json.dumps(result, indent=1))
     return 0
+
+def _share_command(args) -> tuple[object, str]:
+    "Run keygen, share, reveal, peek or sizes: (JSON result, a short text for people)."
+    from sparsegroups import share as S
+    if args.command == "keygen":
+        r = S.keygen(args.name, force=args.force)
+        return r, f"wrote {r['identity']} (private: keep it) and {r['recipient']} (fingerprint {r['fingerprint']})"
+    if args.command == "share":
+        rows = S.share_files(args.images, args.model, args.k_prime, args.secret, args.out, to=args.to,
+                             step=S.STEP if args.step is None else args.step, resize=args.resize, force=args.force,
+                             progress=not args.quiet)
+        return rows, "\n".join(f"{r['image']} -> {r['public']} ({r['public_bytes']} bytes), {r['key']} ({r['key_bytes']} "
+                               f"bytes{', sealed' if r['sealed'] else ''}); trusted PSNR {r['psnr_trusted']:.2f} dB" for r in rows)
+    if args.command == "reveal":
+        r = S.reveal_file(args.public, args.key, args.out, identity=args.identity, model=args.model, force=args.force)
+        return r, f"wrote {r['out']}: the trusted reconstruction of {r['public']}"
+    if args.command == "peek":
+        r = S.peek_file(args.public, args.out, model=args.model, force=args.force)
+        return r, f"wrote {r['out']}: what anyone without the key sees of {r['public']}"
+    if args.out and Path(args.out).exists() and not args.force:
+        raise S.ShareError(f"{args.out} exists; pass --force to overwrite it")
+    r = S.size_benchmark(args.model, data=args.data, split=args.split, n=args.n, k_prime=args.k_prime,
+                         step=S.STEP if args.step is None else args.step, progress=not args.quiet)
+    if args.out: S.write_file(args.out, (json.dumps(r, indent=1) + "\n").encode())
+    s, t = r["summary"], r["targets"]
+    ratio = f"{s['public_over_webp']:.2f}" if s["public_over_webp"] else "n/a"
+    text = (f"{s['n']} images of {r['config']['data']} {r['config']['split']}: public {s['public_bytes']:.1f} bytes, key "
+            f"{s['key_bytes']} bytes ({s['key_bound_bits']:.1f} bits + {s['key_header_bytes']} header bytes; gap "
+            f"{s['key_gap_bits']:.1f} bits = {s['key_gap_percent']:.2f}%), trusted PSNR {s['psnr_trusted']:.2f} dB "
+            f"(unquantized {s['psnr_unquantized']:.2f}); at that PSNR JPEG {s['jpeg_bytes']:.1f} and WebP "
+            f"{s['webp_bytes']:.1f} bytes; public / WebP {ratio}. Targets: key within 1% "
+            f"{'met' if t['key_within_1pct'] else 'MISSED'}, public <= 3x WebP {'met' if t['public_at_most_3x_webp'] else 'MISSED'}")
+    return {k: v for k, v in r.items() if k != "images"}, text
