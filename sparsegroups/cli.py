@@ -35,7 +35,7 @@ def smoke(n: int = 100, preset: str = "cpu-gray32", seed: int = 0) -> dict:
 
 # %% ../nbs/09_cli.ipynb #124b6207
 def summary(run) -> str:
-    "A short text table of a run folder's metrics.json (and of its noiseLab step, if it ran)."
+    "A short text table of a run folder's metrics.json (and of its noiseLab and attacks steps, if they ran)."
     run = Path(run)
     f = run / "metrics.json"
     if not f.is_file(): raise FileNotFoundError(f"{f} does not exist: is {run} a finished run folder?")
@@ -57,6 +57,14 @@ def summary(run) -> str:
                  ("key bytes", f"{n['key_bytes']:.1f}"),
                  ("WebP / JPEG bytes at trusted PSNR", " / ".join(f"{n['codecs'][c]['bytes_at_trusted_psnr']:.0f}"
                                                                   if n['codecs'][c]['bytes_at_trusted_psnr'] else "not reached" for c in ("webp", "jpeg")))]
+    att = run / "attacks" / "results.json"
+    if att.is_file():                                                  # the attacks step of the main job
+        a = json.loads(att.read_text())
+        for scheme in dict.fromkeys(r["scheme"] for r in a["rows"]):
+            rs = [r for r in a["rows"] if r["scheme"] == scheme and r["attack"] != "trusted (key holder)"]
+            best = max(rs, key=lambda r: r["precision"])
+            rows.append((f"best attack on {scheme}", f"{best['attack']}: precision {best['precision']:.3f} (chance "
+                         f"{best['chance']:.3f}), PSNR {best['psnr_vs_original']:.2f} dB ({a['n_victims']} victims)"))
     return "\n".join(f"{k:26s} {v}" for k, v in rows)
 
 # %% ../nbs/09_cli.ipynb #25363b14
@@ -86,12 +94,14 @@ def _parser() -> argparse.ArgumentParser:
                         description="Example: sparsegroups summary runs/main-20261126-120000")
     su.add_argument("run")
     b = sub.add_parser("bench", help="speed benchmark (JSON): grouped linear vs loop, training and inference images/s",
-                       description="Example: sparsegroups bench --out bench/foundation.json")
+                       description="Example: sparsegroups bench --out bench/results.json --figures bench/figures --attacks runs/x/attacks/results.json")
     b.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds (checks that it runs, not speed)")
     b.add_argument("--sections", nargs="+", default=None, metavar="SECTION",
-                   help="which benchmarks: grouped_linear training training_celeba64 inference ambiguation loading (default: all)")
+                   help="which benchmarks: grouped_linear training training_celeba64 inference ambiguation loading widget rate attacks (default: all)")
     b.add_argument("--out", help="also write the JSON to this file (refuses to overwrite without --force)")
     b.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    b.add_argument("--attacks", metavar="RESULTS_JSON", help="an attacks run's results.json to summarise in the report")
+    b.add_argument("--figures", metavar="DIR", help="also write the plots (speed.png, rd.png) into DIR")
     _add_share_parsers(sub)
     return p
 
@@ -192,8 +202,11 @@ def main(argv: list[str] | None = None) -> int:
             from sparsegroups.bench import run_bench, write_json, SECTIONS
             if args.out and Path(args.out).exists() and not args.force:
                 raise FileExistsError(f"{args.out} exists; pass --force to overwrite it")
-            result = run_bench(quick=args.quick, sections=args.sections or SECTIONS)
+            result = run_bench(quick=args.quick, sections=args.sections or SECTIONS, attacks_results=args.attacks)
             if args.out: write_json(result, args.out)
+            if args.figures:
+                from sparsegroups.bench import bench_figures
+                result["figures"] = [str(f) for f in bench_figures(result, args.figures)]
         elif args.command in ("keygen", "share", "reveal", "peek", "sizes"):
             result, text = _share_command(args)              # errors: sparsegroups.share.ShareError, a ValueError
             if not args.json:
