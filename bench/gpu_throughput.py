@@ -7,18 +7,10 @@ Usage: python3 bench/gpu_throughput.py --out results.json
 """
 import argparse, json, platform, time
 import torch
-import torch.nn.functional as F
-from sparsegroups.bench import reference_style, shipped_overrides
+from sparsegroups.bench import _train_step_fn, reference_style, shipped_overrides
 from sparsegroups.model import SparseGroupAE
 
-def step_fn(model, x, amp):
-    opt = torch.optim.Adam(model.parameters(), lr=2e-3)
-    def step():
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
-            logits = model(x)["logits"]
-        loss = F.binary_cross_entropy_with_logits(logits.float(), x)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-    return step
+def step_fn(model, x, amp): return _train_step_fn(model, x, amp, device_type="cuda")
 
 def timed(fn, steps=20, warmup=5):
     for _ in range(warmup): fn()

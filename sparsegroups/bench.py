@@ -70,10 +70,11 @@ def bench_grouped_linear(B=8, L=20, hw=(16, 16), m=512, k=256, rounds=20) -> dic
                 speedup=t["loop"] / t["batched"])
 
 # %% ../nbs/08_bench.ipynb #37d3971d
-def _train_step_fn(model, x, amp: bool):
+def _train_step_fn(model, x, amp: bool, device_type: str = "cpu"):
+    "One full training step (forward, BCE, backward, Adam) as a closure, with bf16 autocast if amp."
     opt = torch.optim.Adam(model.parameters(), lr=2e-3)
     def step():
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=amp):
+        with torch.autocast(device_type, dtype=torch.bfloat16, enabled=amp):
             logits = model(x)["logits"]
         loss = F.binary_cross_entropy_with_logits(logits.float(), x)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()

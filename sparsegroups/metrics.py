@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['CODECS', 'psnr', 'ssim', 'codec_roundtrip', 'bytes_at_psnr', 'codec_curve']
+__all__ = ['CODECS', 'psnr', 'ssim', 'codec_roundtrip', 'bytes_at_psnr', 'psnr_at_bytes', 'codec_curve']
 
 # %% ../nbs/05_metrics.ipynb #4b422a94
 def _check_pair(x, y, fn):
@@ -52,18 +52,36 @@ def codec_roundtrip(img: torch.Tensor, codec: str, quality: int) -> tuple[int, t
     d = d[..., None] if gray else d[..., ::-1]
     return len(buf), torch.from_numpy(np.ascontiguousarray(d)).permute(2, 0, 1).float() / 255
 
+def _search_quality(img: torch.Tensor, codec: str, ok, lowest: bool):
+    """Binary search over quality 1..100 for the lowest (or highest) quality whose (bytes, decoded) satisfies ok, assuming
+    ok is monotone in quality; returns that quality's (bytes, PSNR), or None if no quality satisfies it."""
+    lo, hi, best = 1, 100, None
+    while lo <= hi:
+        q = (lo + hi) // 2
+        nbytes, dec = codec_roundtrip(img, codec, q)
+        if ok(nbytes, dec):
+            best = (nbytes, psnr(img[None], dec[None])[0].item())
+            if lowest: hi = q - 1
+            else: lo = q + 1
+        elif lowest: lo = q + 1
+        else: hi = q - 1
+    return best
+
 def bytes_at_psnr(x: torch.Tensor, target: torch.Tensor | float, codec: str) -> torch.Tensor:
     "Per image, the bytes of the smallest quality reaching PSNR >= target (inf if none): (B, C, H, W) -> (B,)."
     target = torch.as_tensor(target, dtype=torch.float32).expand(len(x))
     out = torch.full((len(x),), float("inf"))
     for i, img in enumerate(x):
-        lo, hi, best = 1, 100, None
-        while lo <= hi:
-            q = (lo + hi) // 2
-            nbytes, dec = codec_roundtrip(img, codec, q)
-            if psnr(img[None], dec[None])[0] >= target[i]: best, hi = nbytes, q - 1
-            else: lo = q + 1
-        if best is not None: out[i] = best
+        best = _search_quality(img, codec, lambda n, dec: psnr(img[None], dec[None])[0] >= target[i], lowest=True)
+        if best is not None: out[i] = best[0]
+    return out
+
+def psnr_at_bytes(x: torch.Tensor, budget: float, codec: str) -> torch.Tensor:
+    "Per image, the PSNR of the highest quality whose file has at most `budget` bytes (nan if none fits): (B,)."
+    out = torch.full((len(x),), float("nan"))
+    for i, img in enumerate(x):
+        best = _search_quality(img, codec, lambda n, dec: n <= budget, lowest=False)
+        if best is not None: out[i] = best[1]
     return out
 
 def codec_curve(x: torch.Tensor, codec: str, qualities=(1, 5, 10, 20, 30, 50, 70, 90)) -> list[dict]:

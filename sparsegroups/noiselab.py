@@ -12,12 +12,11 @@ import torch
 from .ambiguation import ambiguate, random_guess, key_bits, key_bits_reference, support_bits
 from .data import load_dataset, image_grid
 from .layers import KBest
-from .metrics import psnr, ssim, bytes_at_psnr, codec_curve, codec_roundtrip
+from .metrics import psnr, ssim, bytes_at_psnr, psnr_at_bytes, codec_curve
 from .model import SparseGroupAE, load, atomic_write
 
 # %% auto #0
-__all__ = ['lab_model', 'lab_images', 'lab_rows', 'quality_table', 'psnr_at_bytes', 'codec_baselines', 'rd_figure', 'LabWidget',
-           'lab_dir']
+__all__ = ['lab_model', 'lab_images', 'lab_rows', 'quality_table', 'codec_baselines', 'rd_figure', 'LabWidget', 'lab_dir']
 
 # %% ../nbs/11_noiseLab.ipynb #da45ee36
 def lab_model(model: str | Path) -> tuple[SparseGroupAE, dict]:
@@ -83,19 +82,6 @@ def quality_table(rows: dict) -> list[dict]:
     return out
 
 # %% ../nbs/11_noiseLab.ipynb #815bb489
-def psnr_at_bytes(x: torch.Tensor, budget: float, codec: str) -> torch.Tensor:
-    "Per image, the PSNR of the highest quality whose file has at most `budget` bytes (nan if none fits): (B,)."
-    out = torch.full((len(x),), float("nan"))
-    for i, img in enumerate(x):
-        lo, hi, best = 1, 100, None
-        while lo <= hi:
-            q = (lo + hi) // 2
-            nbytes, dec = codec_roundtrip(img, codec, q)
-            if nbytes <= budget: best, lo = psnr(img[None], dec[None])[0].item(), q + 1
-            else: hi = q - 1
-        if best is not None: out[i] = best
-    return out
-
 def codec_baselines(x: torch.Tensor, trusted: torch.Tensor, key_bytes: float) -> dict:
     "JPEG and WebP: mean bytes to reach each image's trusted PSNR, and mean PSNR within the key's bytes."
     target = psnr(x, trusted)
