@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_ambiguation.ipynb #d3769e0e
 from __future__ import annotations
-import functools, hashlib, hmac, math, os
+import functools, hmac, math, os
 import numpy as np
 import torch
 

@@ -49,7 +49,7 @@ def lab_images(net: SparseGroupAE, train_cfg: dict, data: str | None = None, n: 
 def lab_rows(net: SparseGroupAE, x: torch.Tensor, k: int | None = None, k_prime: int | None = None,
              secret=b"noiselab-default-secret", guesses: int = 3, guess_seed: int = 0, fewer: int | None = None) -> dict:
     "Codes and reconstructions of every lab row: dict(rows={label: images}, code, public, key, k, k_prime, fewer)."
-    L, m = net.config.L, net.config.m
+    L = net.config.L
     k = net.config.k if k is None else k
     k_prime = 2 * k if k_prime is None else k_prime
     fewer = max(1, k // 2) if fewer is None else fewer
