@@ -76,16 +76,20 @@ def tail_magnitudes(t: torch.Tensor, u: torch.Tensor, k: int, m: int) -> torch.T
     return -sigma * torch.special.ndtri(u64 * (k / (2 * m)))
 
 @functools.lru_cache(maxsize=1)
-def _moment_table(n: int = 20000) -> tuple[np.ndarray, np.ndarray]:
-    "a = t / sigma on a grid and g(a) = E[(|v| / t)^2 | |v| >= t] = (1 + a phi(a) / Q(a)) / a^2, increasing in order."
-    a = torch.linspace(12, 0.02, n, dtype=torch.float64)
-    mills = torch.exp(-a ** 2 / 2 - math.log(math.sqrt(2 * math.pi)) - torch.special.log_ndtr(-a))   # phi(a) / Q(a)
-    return ((1 + a * mills) / a ** 2).numpy(), a.numpy()
+def _log_moment_table(n: int = 2000) -> tuple[np.ndarray, np.ndarray]:
+    """g(a) = E[log(|v| / t) | |v| >= t] for a Gaussian tail beyond t = a sigma, on a grid of a (g decreasing in a):
+    the integral of log(1 + y / a) (phi(a) / Q(a)) exp(-a y - y^2 / 2) over y >= 0, by the trapezoid rule."""
+    a = np.geomspace(0.02, 12, n)[:, None]
+    y = np.concatenate([[0.0], np.geomspace(1e-7, 40, 4000)])[None]
+    mills = np.exp(-a ** 2 / 2 - math.log(math.sqrt(2 * math.pi)) - torch.special.log_ndtr(torch.from_numpy(-a)).numpy())
+    dens = mills * np.exp(-a * y - y ** 2 / 2)
+    g = np.trapezoid(np.log1p(y / a) * dens, y, axis=1) / np.trapezoid(dens, y, axis=1)   # normalised on the grid
+    return g[::-1].copy(), a[::-1, 0].copy()                           # increasing g, for np.interp
 
-def tail_alpha(m2: np.ndarray) -> np.ndarray:
-    "a = t / sigma of the Gaussian tail beyond t whose mean of (|v| / t)^2 is m2 (moment matching; a in [0.02, 12])."
-    g, a = _moment_table()
-    return np.interp(m2, g, a)
+def tail_alpha(mean_log_ratio: np.ndarray) -> np.ndarray:
+    "a = t / sigma of the Gaussian tail beyond t whose mean of log(|v| / t) is mean_log_ratio (a in [0.02, 12])."
+    g, a = _log_moment_table()
+    return np.interp(mean_log_ratio, g, a)
 
 def tail_ratios(u: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     "|v| / t of Gaussian tail samples beyond t = alpha sigma: u in (0, 1] -> ratios >= 1 (u = 1 gives 1)."
@@ -178,9 +182,10 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     b31 = vb & np.uint32(0x7FFFFFFF)
     mag = c2.view(np.uint32) & np.uint32(0x7FFFFFFF)                    # |v| as ordered bits; 0 for zeros
     t = ((mag - np.uint32(1)).min(axis=1) + np.uint32(1)).view(np.float32)[:, None]   # smallest true magnitude
-    if stats is None:                                                    # each map's own Gaussian tail, moment-matched
-        m2 = np.einsum("ij,ij->i", c2, c2, dtype=np.float64)[:, None] / k / t.astype(np.float64) ** 2
-        a = tail_alpha(m2)                                               # t / sigma
+    if stats is None:                                                    # each map's own Gaussian tail, fitted to its values
+        logs = np.log(np.abs(c2), where=mask, out=np.zeros(c2.shape, np.float32))
+        mlog = logs.sum(1, dtype=np.float64)[:, None] / k - np.log(t.astype(np.float64))   # mean log(|v| / t)
+        a = tail_alpha(mlog)                                             # t / sigma
         # Fakes start below t, at the median cutoff c given that t is the smallest of k tail samples beyond c:
         # Q(c) = Q(t) 2^(1/k). Drawn beyond t, no fake could be a map's smallest value, which would give it away.
         a_c = np.maximum(-torch.special.ndtri(torch.special.log_ndtr(-torch.from_numpy(a)).exp() * 2 ** (1 / k)).numpy(), 0.02)
