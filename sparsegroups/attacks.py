@@ -6,7 +6,6 @@
 from __future__ import annotations
 import json, math, os, time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 import numpy as np
 import torch
@@ -407,9 +406,5 @@ def victims_and_public(net: SparseGroupAE, train_cfg: dict, data: str | None, n_
 
 def attacks_dir(run, model, overwrite: bool) -> Path:
     "The output folder <run>/attacks, refusing to replace an existing result unless overwrite."
-    if run is None: run = Path(os.environ.get("SPARSEGROUPS_RUNS") or "runs") / f"attacks-{Path(str(model)).name}-{datetime.now():%Y%m%d-%H%M%S}"
-    d = Path(run) / "attacks"
-    if (d / "results.json").exists() and not overwrite:
-        raise FileExistsError(f"{d} already holds attack results; pass overwrite=True (-p overwrite True) to replace them")
-    (d / "figures").mkdir(parents=True, exist_ok=True)
-    return d
+    from sparsegroups.noiselab import lab_dir
+    return lab_dir(run, model, overwrite, "attacks", "results.json", "attack results")

@@ -206,12 +206,13 @@ class LabWidget:
         display(self.box)
 
 # %% ../nbs/11_noiseLab.ipynb #34d2e3a9
-def lab_dir(run, model, overwrite: bool) -> Path:
-    "The lab's output folder <run>/noiselab, refusing to replace an existing one unless overwrite."
+def lab_dir(run, model, overwrite: bool, lab: str = "noiselab", result: str = "metrics.json",
+            what: str = "a noiseLab result") -> Path:
+    "A lab's output folder <run>/<lab> (with figures/), refusing to replace an existing result file unless overwrite."
     if run is None:
-        run = Path(os.environ.get("SPARSEGROUPS_RUNS") or "runs") / f"noiselab-{Path(str(model)).name}-{datetime.now():%Y%m%d-%H%M%S}"
-    d = Path(run) / "noiselab"
-    if (d / "metrics.json").exists() and not overwrite:
-        raise FileExistsError(f"{d} already holds a noiseLab result; pass overwrite=True (-p overwrite True) to replace it")
+        run = Path(os.environ.get("SPARSEGROUPS_RUNS") or "runs") / f"{lab}-{Path(str(model)).name}-{datetime.now():%Y%m%d-%H%M%S}"
+    d = Path(run) / lab
+    if (d / result).exists() and not overwrite:
+        raise FileExistsError(f"{d} already holds {what}; pass overwrite=True (-p overwrite True) to replace it")
     (d / "figures").mkdir(parents=True, exist_ok=True)
     return d
