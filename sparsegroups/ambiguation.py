@@ -5,8 +5,13 @@
 # %% ../nbs/04_ambiguation.ipynb #d3769e0e
 from __future__ import annotations
 import functools, hmac, math, os
+from concurrent.futures import ThreadPoolExecutor
 import numpy as np
+import numba as nb
 import torch
+from llvmlite import ir
+from numba.core import types as nbtypes
+from numba.extending import intrinsic
 
 # %% auto #0
 __all__ = ['code_support', 'tail_magnitudes', 'tail_alpha', 'tail_ratios', 'fake_stats', 'stats_magnitudes', 'position_stats',
@@ -14,7 +19,7 @@ __all__ = ['code_support', 'tail_magnitudes', 'tail_alpha', 'tail_ratios', 'fake
            'key_bits_reference', 'support_bits', 'ambiguate_reference', 'random_guess_reference']
 
 # %% ../nbs/04_ambiguation.ipynb #0c87b454
-_PERSON = b"sg-ambiguate-v2"   # domain separation for the per-image key derivation
+_PERSON = b"sg-ambiguate-v3"   # domain separation of the key derivation (v3: one AES key, a nonce per image)
 
 def _check_code(code) -> None:
     if not torch.is_tensor(code) or code.dim() != 3 or not code.is_floating_point():
@@ -46,29 +51,6 @@ def _secret_bytes(secret) -> bytes | None:
                          f"OS randomness; got {type(secret).__name__} of length {len(secret) if hasattr(secret, '__len__') else '?'}")
     return bytes(secret)
 
-def _image_keys(c32: np.ndarray, secret: bytes | None, images: torch.Tensor | None = None) -> list[bytes]:
-    """One 32-byte key per image: HMAC-SHA256(secret; domain, what it is bound to, bytes), OS randomness if no secret.
-    Bound to the images' 8-bit pixels when given (exactly reproducible), else to the code's float32 bytes."""
-    if secret is None: return [os.urandom(32) for _ in range(len(c32))]
-    if images is None: src, tag = c32, b"code"
-    else:
-        if not torch.is_tensor(images) or len(images) != len(c32) or not images.is_floating_point():
-            raise ValueError(f"images must be the {len(c32)} encoded images (B, C, H, W) in [0, 1], got "
-                             f"{(tuple(images.shape), images.dtype) if torch.is_tensor(images) else type(images).__name__}")
-        src = (images.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8).contiguous().numpy()
-        tag = b"image"
-    head = _PERSON + tag + np.asarray(src.shape[1:], "<u4").tobytes() + np.asarray(c32.shape[1:], "<u4").tobytes()
-    keys = []
-    for c in src:
-        h = hmac.new(secret, head, "sha256"); h.update(c); keys.append(h.digest())
-    return keys
-
-def _keystream(key: bytes, n: int) -> np.ndarray:
-    "The first n little-endian uint32 of the AES-256-CTR keystream under key (counter from 0): a CSPRNG stream."
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-    enc = Cipher(algorithms.AES(key), modes.CTR(bytes(16))).encryptor()
-    return np.frombuffer(enc.update(bytes(4 * n)), "<u4")
-
 def tail_magnitudes(t: torch.Tensor, u: torch.Tensor, k: int, m: int) -> torch.Tensor:
     "Samples of a zero-mean Gaussian conditioned on |v| >= t, whose tail beyond t holds k/m: u in (0, 1] -> |v| >= t."
     t64, u64 = t.double(), u.double()
@@ -96,6 +78,247 @@ def tail_ratios(u: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     al = torch.as_tensor(alpha, dtype=torch.float64)
     s = -torch.special.ndtri(torch.as_tensor(u, dtype=torch.float64) * torch.special.log_ndtr(-al).exp())  # ndtr underflows
     return (s / al).numpy()
+
+# %% ../nbs/04_ambiguation.ipynb #b1d0a010
+# Compiled kernels (numba). Code rows are handled as uint32 bit patterns; error_model="numpy" lets divisions vectorize.
+_JIT = dict(nogil=True, cache=__name__ != "__main__", error_model="numpy")   # no on-disk cache for notebook cells
+
+@intrinsic
+def _f64_bits(typingctx, x):
+    return nbtypes.uint64(nbtypes.float64), lambda context, builder, sig, args: builder.bitcast(args[0], ir.IntType(64))
+
+@intrinsic
+def _bits_f64(typingctx, x):
+    return nbtypes.float64(nbtypes.uint64), lambda context, builder, sig, args: builder.bitcast(args[0], ir.DoubleType())
+
+@intrinsic
+def _bits_f32(typingctx, x):
+    return nbtypes.float32(nbtypes.uint32), lambda context, builder, sig, args: builder.bitcast(args[0], ir.FloatType())
+
+@intrinsic
+def _f32_bits(typingctx, x):
+    return nbtypes.uint32(nbtypes.float32), lambda context, builder, sig, args: builder.bitcast(args[0], ir.IntType(32))
+
+@nb.njit(inline="always", **_JIT)
+def _log(x):
+    "log of a positive normal float64 without calls or branches (so loops of it vectorize): exponent + 2 atanh series."
+    b = _f64_bits(x)
+    mn = _bits_f64((b & np.uint64(0x000FFFFFFFFFFFFF)) | np.uint64(0x3FF0000000000000))      # mantissa in [1, 2)
+    e = _bits_f64((b >> np.uint64(52)) | np.uint64(0x4330000000000000)) - 4503599627371519.0  # exponent: 2^52 + 1023
+    big = mn > 1.4142135623730951
+    mn = mn * 0.5 if big else mn
+    e = e + 1.0 if big else e
+    z = (mn - 1.0) / (mn + 1.0)                                          # |z| < 0.172: ten terms reach 1e-16
+    z2 = z * z
+    s = ((((((((z2 / 19 + 1 / 17) * z2 + 1 / 15) * z2 + 1 / 13) * z2 + 1 / 11) * z2 + 1 / 9) * z2 + 1 / 7) * z2
+          + 1 / 5) * z2 + 1 / 3) * z2 + 1.0
+    return e * 0.6931471805599453 + 2.0 * z * s
+
+# Wichura's AS241 (Applied Statistics 37, 1988): the normal quantile by rational functions, relative error about 1e-16.
+_AS241_A = (3.3871328727963666080e0, 1.3314166789178437745e+2, 1.9715909503065514427e+3, 1.3731693765509461125e+4,
+            4.5921953931549871457e+4, 6.7265770927008700853e+4, 3.3430575583588128105e+4, 2.5090809287301226727e+3)
+_AS241_B = (1.0, 4.2313330701600911252e+1, 6.8718700749205790830e+2, 5.3941960214247511077e+3,
+            2.1213794301586595867e+4, 3.9307895800092710610e+4, 2.8729085735721942674e+4, 5.2264952788528545610e+3)
+_AS241_C = (1.42343711074968357734e0, 4.63033784615654529590e0, 5.76949722146069140550e0, 3.64784832476320460504e0,
+            1.27045825245236838258e0, 2.41780725177450611770e-1, 2.27238449892691845833e-2, 7.74545014278341407640e-4)
+_AS241_D = (1.0, 2.05319162663775882187e0, 1.67638483018380384940e0, 6.89767334985100004550e-1,
+            1.48103976427480074590e-1, 1.51986665636164571966e-2, 5.47593808499534494600e-4, 1.05075007164441684324e-9)
+_AS241_E = (6.65790464350110377720e0, 5.46378491116411436990e0, 1.78482653991729133580e0, 2.96560571828504891230e-1,
+            2.65321895265761230930e-2, 1.24266094738807843860e-3, 2.71155556874348757815e-5, 2.01033439929228813265e-7)
+_AS241_F = (1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1, 1.48753612908506148525e-2,
+            7.86869131145613259100e-4, 1.84631831751005468180e-5, 1.42151175831644588870e-7, 2.04426310338993978564e-15)
+
+@nb.njit(inline="always", **_JIT)
+def _poly(c, x): return (((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]) * x + c[0])
+
+@nb.njit(inline="always", **_JIT)
+def _upper_q(p, nlogp):
+    "z with Q(z) = p for p in [e^-25, 1/2], given nlogp = -log p; both AS241 branches, then a select (vectorizes)."
+    q = 0.5 - p
+    r = 0.180625 - q * q
+    s = math.sqrt(nlogp) - 1.6
+    central = q <= 0.425
+    return (q * _poly(_AS241_A, r) if central else _poly(_AS241_C, s)) / (_poly(_AS241_B, r) if central else _poly(_AS241_D, s))
+
+@nb.njit(**_JIT)
+def _upper_q_exact(p):
+    "z with Q(z) = p for p in (0, 1/2], every AS241 branch (scalar)."
+    q = 0.5 - p
+    if q <= 0.425: return q * _poly(_AS241_A, 0.180625 - q * q) / _poly(_AS241_B, 0.180625 - q * q)
+    s = math.sqrt(-math.log(p))
+    return _poly(_AS241_C, s - 1.6) / _poly(_AS241_D, s - 1.6) if s <= 5.0 else _poly(_AS241_E, s - 5.0) / _poly(_AS241_F, s - 5.0)
+
+@nb.njit(fastmath=True, **_JIT)
+def _scan(cu, out, key, count, tbits, lsum, msg, k0, L, b0, b1):
+    """Images b0..b1 of the code rows cu (B L, m), as uint32: copy each row to out, its support to key, its number of
+    non-zeros, the bits of its smallest magnitude and the sum of its log magnitudes; its k0 values (in position order)
+    go to the image's hash message msg[b] after the support bitmasks (which the caller writes)."""
+    m = cu.shape[1]
+    vals = np.empty(m, np.uint32)
+    off = L * ((m + 31) // 32)
+    for r in range(b0 * L, b1 * L):
+        b = r // L; l = r - b * L
+        row = cu[r]
+        tb = np.uint32(0xFFFFFFFF)
+        for j in range(m):
+            bits = row[j]
+            out[r, j] = bits
+            mag = bits & np.uint32(0x7FFFFFFF)
+            key[r, j] = mag != 0
+            tb = min(tb, mag - np.uint32(1))                          # zeros wrap around to the largest value
+        nv = 0
+        for j in range(m):
+            bits = row[j]
+            vals[nv] = bits
+            nv += (bits & np.uint32(0x7FFFFFFF)) != 0
+        count[r] = nv
+        tbits[r] = tb + np.uint32(1)
+        ls = 0.0
+        if tb + np.uint32(1) >= np.uint32(0x800000):
+            for i in range(nv): ls += _log(np.float64(_bits_f32(vals[i] & np.uint32(0x7FFFFFFF))))
+        else:                                                         # subnormal values: the branch-free log needs normals
+            for i in range(nv): ls += math.log(np.float64(_bits_f32(vals[i] & np.uint32(0x7FFFFFFF))))
+        lsum[r] = ls
+        if nv == k0:
+            for i in range(k0): msg[b, off + l * k0 + i] = vals[i]
+
+@nb.njit(fastmath=True, **_JIT)
+def _fakes(key, out, tbits, lsum, pw, vw, mags, gtab, atab, k, f, L, gauss, place, b0, b1):
+    """Images b0..b1. gauss: the f fake magnitudes of every map into mags (B L, f), from its own Gaussian tail (a = t /
+    sigma fitted to the mean log-ratio by the table gtab -> atab, cutoff at the median below t) and its value words vw.
+    place: a partial Fisher-Yates shuffle of the map's free positions by its position words pw puts mags there, with
+    the value words' top bits as signs, into out (uint32 rows). With both, mags is left alone (a scratch row serves)."""
+    m = key.shape[1]
+    ng = gtab.shape[0]
+    free = np.empty(m, np.int64)
+    scratch = np.empty(f, np.float32)
+    for r in range(b0 * L, b1 * L):
+        mg = scratch if gauss and place else mags[r]
+        if gauss:
+            t = np.float64(_bits_f32(tbits[r]))
+            mlog = lsum[r] / k - math.log(t)                            # mean log(|v| / t) of the map's true values
+            if mlog <= gtab[0]: a = atab[0]
+            elif mlog >= gtab[ng - 1]: a = atab[ng - 1]
+            else:
+                lo = 0; hi = ng - 1
+                while hi - lo > 1:
+                    mid = (lo + hi) >> 1
+                    if gtab[mid] <= mlog: lo = mid
+                    else: hi = mid
+                a = atab[lo] + (mlog - gtab[lo]) / (gtab[hi] - gtab[lo]) * (atab[hi] - atab[lo])
+            pc = 0.5 * math.erfc(a * 0.7071067811865476) * 2.0 ** (1.0 / k)   # Q(c) = Q(a) 2^(1/k)
+            ac = max(_upper_q_exact(pc), 0.02) if pc < 0.5 else 0.02
+            qc = 0.5 * math.erfc(ac * 0.7071067811865476)
+            lqc = -math.log(qc)
+            sigma = t / a
+            far = False
+            for i in range(f):
+                u = (np.float64(np.int32(vw[r, i] & np.uint32(0x7FFFFFFF))) + 1.0) * 2.0 ** -31   # in (0, 1]
+                nl = lqc - _log(u)
+                far |= nl > 25.0
+                mg[i] = np.float32(_upper_q(u * qc, nl) * sigma)
+            if far:                                                     # beyond AS241's middle tail range (rare)
+                for i in range(f):
+                    u = (np.float64(np.int32(vw[r, i] & np.uint32(0x7FFFFFFF))) + 1.0) * 2.0 ** -31
+                    if lqc - math.log(u) > 25.0: mg[i] = np.float32(_upper_q_exact(u * qc) * sigma)
+        if place:
+            kr = key[r]
+            n = 0
+            for j in range(m):
+                free[n] = j
+                n += not kr[j]
+            for i in range(f):                                          # draw i: uniform over the n - i left (32-bit)
+                j = i + np.int64((np.uint64(pw[r, i]) * np.uint64(n - i)) >> np.uint64(32))
+                p = free[j]; free[j] = free[i]; free[i] = p
+                out[r, p] = _f32_bits(mg[i]) | (vw[r, i] & np.uint32(0x80000000))
+
+@nb.njit(**_JIT)
+def _guess(pu, out, count, k, seed, r0, r1):
+    """Rows r0..r1 of a public code (uint32): keep a uniform random k-subset of each row's non-zeros (a partial
+    Fisher-Yates shuffle by a splitmix64 stream of the row, drawing the smaller of the kept and the dropped)."""
+    m = pu.shape[1]
+    idx = np.empty(m, np.int64)
+    for r in range(r0, r1):
+        row = pu[r]
+        n = 0
+        for j in range(m):
+            out[r, j] = 0
+            idx[n] = j
+            n += (row[j] & np.uint32(0x7FFFFFFF)) != 0
+        count[r] = n
+        if n < k: continue                                              # the caller raises
+        keep = k <= n - k
+        d = k if keep else n - k
+        x = np.uint64(seed) ^ (np.uint64(r) * np.uint64(0xD1B54A32D192ED03))
+        for i in range(d):
+            x += np.uint64(0x9E3779B97F4A7C15)
+            z = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+            z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+            j = i + np.int64((((z ^ (z >> np.uint64(31))) >> np.uint64(32)) * np.uint64(n - i)) >> np.uint64(32))
+            p = idx[j]; idx[j] = idx[i]; idx[i] = p
+        if keep:
+            for i in range(k): out[r, idx[i]] = row[idx[i]]
+        else:
+            for i in range(d, n): out[r, idx[i]] = row[idx[i]]
+
+@nb.njit(**_JIT)
+def _counters(nonces, starts, nblk, out):
+    "AES-CTR-style input blocks: out[b, i] = nonce_b (3 words) || block number, for the runs starts[s] + [0, nblk[s])."
+    for b in range(nonces.shape[0]):
+        i = 0
+        for s in range(starts.shape[0]):
+            for j in range(nblk[s]):
+                out[b, i, 0] = nonces[b, 0]; out[b, i, 1] = nonces[b, 1]; out[b, i, 2] = nonces[b, 2]
+                out[b, i, 3] = np.uint32(starts[s] + j)
+                i += 1
+
+# %% ../nbs/04_ambiguation.ipynb #b1d0a011
+_POOL: tuple[int, int, ThreadPoolExecutor] | None = None   # (pid, workers, pool): a forked child makes its own
+
+def _parallel(fn, n: int, *args) -> None:
+    "fn(*args, i0, i1) over n items in contiguous chunks, one per thread (torch.get_num_threads(); the kernels drop the GIL)."
+    global _POOL
+    w = max(1, min(torch.get_num_threads(), os.cpu_count() or 1, n))
+    if w == 1: fn(*args, 0, n); return
+    if _POOL is None or _POOL[0] != os.getpid() or _POOL[1] < w:
+        _POOL = (os.getpid(), w, ThreadPoolExecutor(w, "sparsegroups-ambiguate"))
+    for fut in [_POOL[2].submit(fn, *args, n * i // w, n * (i + 1) // w) for i in range(w)]: fut.result()
+
+def _hmac_rows(key: bytes, msgs, out: list, i0: int, i1: int) -> None:
+    for i in range(i0, i1): out[i] = hmac.digest(key, msgs[i], "sha256")[:12]
+
+_REGION = 1 << 24      # AES blocks between the starts of the stream's regions: 0 positions, 1 values, 2 weights, 3 signs
+
+def _nonces(secret: bytes | None, msgs: np.ndarray, tag: bytes, shape: tuple) -> tuple[bytes, np.ndarray]:
+    """The AES key and a 12-byte nonce per image: HMAC-SHA256(secret) of the domain, then of the image's bytes msgs[b]
+    under a key bound to what they are (tag, shape); fresh OS randomness if secret is None."""
+    B = len(msgs)
+    if secret is None: return os.urandom(32), np.frombuffer(os.urandom(12 * B), np.uint8).reshape(B, 12)
+    aes = hmac.digest(secret, _PERSON + b"\x00stream", "sha256")
+    bind = hmac.digest(secret, _PERSON + b"\x01" + tag + np.asarray(shape, "<u4").tobytes(), "sha256")
+    out = [b""] * B
+    _parallel(_hmac_rows, B, bind, msgs, out)
+    return aes, np.frombuffer(b"".join(out), np.uint8).reshape(B, 12)
+
+def _words(key: bytes, nonces: np.ndarray, L: int, m: int, regions: list[tuple[int, int]]) -> list[np.ndarray]:
+    """The stream: AES-256 (one ECB call) of the blocks nonce_b || block number (uint32 LE), a counter mode with a nonce
+    per image. For each (region, n): map l of image b takes blocks region 2^24 + l ceil(m / 4) + [0, ceil(n / 4)),
+    so a map's first words do not depend on n. Returns (B L, 4 ceil(n / 4)) uint32 per region."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    B, stride = len(nonces), (m + 3) // 4
+    nw = [4 * ((n + 3) // 4) for _, n in regions]                       # words per map of each region
+    ctr = np.empty(B * L * sum(nw), "<u4")
+    n32 = np.ascontiguousarray(nonces).view("<u4").reshape(B, 3)
+    o = 0
+    for (s, _), w in zip(regions, nw):                                  # region-major: each region's words are contiguous
+        _counters(n32, np.arange(L, dtype=np.int64) * stride + s * _REGION, np.full(L, w // 4, np.int64),
+                  ctr[o:o + B * L * w].reshape(B, L * w // 4, 4))
+        o += B * L * w
+    buf = np.empty(ctr.nbytes + 15, np.uint8)
+    Cipher(algorithms.AES(key), modes.ECB()).encryptor().update_into(memoryview(ctr).cast("B"), buf)
+    words = buf[:ctr.nbytes].view("<u4")
+    offs = np.cumsum([0] + [B * L * w for w in nw])
+    return [words[a:a + B * L * w].reshape(B * L, w) for a, w in zip(offs, nw)]
 
 # %% ../nbs/04_ambiguation.ipynb #69ac6441
 def fake_stats(codes: torch.Tensor, n_quantiles: int = 257) -> torch.Tensor:
@@ -144,71 +367,68 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     "Add k'-k look-alike fakes per map: code (B, L, m) -> (public with k' non-zeros per map, key = true support mask)."
     _check_code(code)
     B, L, m = code.shape
-    if m > 2 ** 16: raise ValueError(f"ambiguate supports code maps of at most 65536 entries, got m={m}")
+    if B * L * m == 0: raise ValueError(f"the code {tuple(code.shape)} is empty: nothing to ambiguate")
+    if L * m >= 2 ** 26: raise ValueError(f"ambiguate supports codes of fewer than 2^26 entries per image, got L m = {L * m}")
     secret = _secret_bytes(secret)
-    c32 = np.ascontiguousarray(code.detach().to("cpu", torch.float32).numpy())     # (B, L, m)
-    c2 = c32.reshape(B * L, m)
-    mask, k = _rows_support(c2)
+    R = B * L
+    c32 = np.ascontiguousarray(code.detach().to("cpu", torch.float32).numpy()).reshape(R, m)
+    cu = c32.view(np.uint32)
+    k = int(np.count_nonzero(c32[0]))
+    nw = (m + 31) // 32
+    out, key = np.empty((R, m), np.uint32), np.empty((R, m), np.bool_)
+    count, tbits, lsum = np.empty(R, np.int64), np.empty(R, np.uint32), np.empty(R)
+    msg = np.empty((B, L * nw + L * k), "<u4")            # per image: the support bitmasks, then the values
+    _parallel(_scan, B, cu, out, key, count, tbits, lsum, msg, k, L)
+    if not (count == k).all():
+        raise ValueError(f"every code-map must have the same number of non-zeros (k); found counts from "
+                         f"{int(count.min())} to {int(count.max())}")
+    if k < 1: raise ValueError("the code has a map without non-zeros (k = 0): nothing to hide")
     if isinstance(k_prime, bool) or not isinstance(k_prime, int) or not k < k_prime <= m:
         raise ValueError(f"k_prime={k_prime!r} is invalid: it must be an integer with k < k' <= m, here k={k}, m={m}")
-    if stats is not None and (stats.dim() != 2 or stats.shape[0] != L or stats.shape[1] < 2):
-        raise ValueError(f"stats must be (L, Q) = ({L}, Q) quantiles from fake_stats, got shape {tuple(stats.shape)}")
+    if stats is not None and (not torch.is_tensor(stats) or stats.dim() != 2 or stats.shape[0] != L or stats.shape[1] < 2):
+        raise ValueError(f"stats must be (L, Q) = ({L}, Q) quantiles from fake_stats, got "
+                         f"{tuple(stats.shape) if torch.is_tensor(stats) else type(stats).__name__}")
+    if positions is not None: prior, positive = _position_tables(positions, L, m)
     f = k_prime - k
-    keys = _image_keys(c32, secret, images)
-    # Position keys: the top bit marks true positions (so they sort last and are never chosen), then 22 random bits,
-    # then the position itself (unique keys: sorting needs no tie rule). The f smallest keys are the fakes, so the
-    # fakes of a smaller k' are among those of a larger one.
-    pbits = max(1, (m - 1).bit_length())
-    nsign = 0 if positions is None else L * m                           # the positions variant also draws a sign uniform per position
-    streams = np.stack([_keystream(key, L * m + nsign + L * f) for key in keys])   # (B, L m [+ L m] + f L) per image
-    rnd = streams[:, :L * m].reshape(B * L, m)
-    if positions is None:
-        pkey = (rnd >> 1) & np.uint32(0x7FFFFFFF ^ ((1 << pbits) - 1))
-        pkey |= np.arange(m, dtype=np.uint32)
-        pkey |= mask.view(np.uint8).astype(np.uint32) << 31
-        pos = (np.sort(pkey, axis=1)[:, :f] & np.uint32((1 << pbits) - 1)).astype(np.intp)    # (B*L, f), by rank
-    else:
-        # Weighted sampling without replacement (Efraimidis-Spirakis keys -log(u) / w, smallest first) with weights
-        # w = p / (1 - p) from the positions' frequency p in true supports: a fake lands where true values usually are.
-        prior, positive = _position_tables(positions, L, m)
-        w = np.tile(prior / (1 - prior), (B, 1))
-        ekey = -np.log(((rnd >> 1).astype(np.float64) + 1) * 2.0 ** -31) / w
-        ekey[mask] = np.inf
-        pos = np.argpartition(ekey, f - 1, axis=1)[:, :f] if f < m else np.argsort(ekey, axis=1)
-        pos = np.take_along_axis(pos, np.argsort(np.take_along_axis(ekey, pos, 1), axis=1), 1)   # by rank
-    # Values: the i-th fake of every map takes 32 bits from the rest of the stream, laid out rank-major so that it does
-    # not depend on k' (nested values too): the top bit is the sign, the other 31 give u in (0, 1] for the inverse CDF.
-    vb = streams[:, L * m + nsign:].reshape(B, f, L).transpose(0, 2, 1).reshape(B * L, f)
-    b31 = vb & np.uint32(0x7FFFFFFF)
-    mag = c2.view(np.uint32) & np.uint32(0x7FFFFFFF)                    # |v| as ordered bits; 0 for zeros
-    t = ((mag - np.uint32(1)).min(axis=1) + np.uint32(1)).view(np.float32)[:, None]   # smallest true magnitude
-    if stats is None:                                                    # each map's own Gaussian tail, fitted to its values
-        logs = np.log(np.abs(c2), where=mask, out=np.zeros(c2.shape, np.float32))
-        mlog = logs.sum(1, dtype=np.float64)[:, None] / k - np.log(t.astype(np.float64))   # mean log(|v| / t)
-        a = tail_alpha(mlog)                                             # t / sigma
-        # Fakes start below t, at the median cutoff c given that t is the smallest of k tail samples beyond c:
-        # Q(c) = Q(t) 2^(1/k). Drawn beyond t, no fake could be a map's smallest value, which would give it away.
-        a_c = np.maximum(-torch.special.ndtri(torch.special.log_ndtr(-torch.from_numpy(a)).exp() * 2 ** (1 / k)).numpy(), 0.02)
-        r = tail_ratios((b31.astype(np.float64) + 1) * 2.0 ** -31, a_c) * (a_c / a)
-    else:
+    if images is None:                                    # bind to the code: its support and float32 values
+        bits = np.zeros((R, 4 * nw), np.uint8)
+        bits[:, :(m + 7) // 8] = np.packbits(key, axis=-1, bitorder="little")
+        msg[:, :L * nw] = bits.view("<u4").reshape(B, L * nw)
+        msgs, tag, shape = msg, b"code", (L, m)
+    else:                                                 # bind to the images' 8-bit pixels
+        if not torch.is_tensor(images) or len(images) != B or not images.is_floating_point():
+            raise ValueError(f"images must be the {B} encoded images (B, C, H, W) in [0, 1], got "
+                             f"{(tuple(images.shape), images.dtype) if torch.is_tensor(images) else type(images).__name__}")
+        px = (images.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8).contiguous().numpy()
+        msgs, tag, shape = px.reshape(B, -1), b"image", px.shape[1:] + (L, m)
+    aes, nonces = _nonces(secret, msgs, tag, shape)
+    regions = [(0, f), (1, f)] + ([(2, m), (3, m)] if positions is not None else [])
+    pw, vw, *pos_words = _words(aes, nonces, L, m, regions)
+    mags = np.empty((R, f) if stats is not None or positions is not None else (0, 0), np.float32)
+    if stats is not None:                                 # inverse CDF of the stored ratio quantiles of each channel
         st = stats.detach().to("cpu", torch.float64).numpy()
         Q = st.shape[1]
-        p = (1 - (b31.astype(np.float64) + 1) * 2.0 ** -31) * (Q - 1)   # u = 1 -> the smallest ratio (1)
+        p = (1 - ((vw[:, :f] & np.uint32(0x7FFFFFFF)).astype(np.float64) + 1) * 2.0 ** -31) * (Q - 1)   # u = 1 -> ratio 1
         lo = np.minimum(p.astype(np.intp), Q - 2); fr = p - lo
-        idx = lo + (np.arange(B * L) % L)[:, None] * Q
+        idx = lo + (np.arange(R) % L)[:, None] * Q
         flat = st.ravel()
-        r = flat[idx] + (flat[idx + 1] - flat[idx]) * fr
-    vals = (t * r).astype(np.float32)
-    if positions is None: vals.view(np.uint32)[...] |= vb & np.uint32(0x80000000)   # the random sign
-    else:                                                                # negative with the position's frequency
-        us = streams[:, L * m:L * m + nsign].reshape(B * L, m)
-        rows = np.arange(B * L)[:, None]
-        neg = (np.take_along_axis(us, pos, 1).astype(np.float64) + 0.5) * 2.0 ** -32 >= np.tile(positive, (B, 1))[rows, pos]
-        vals[neg] *= -1
-    public = c2.copy()
-    public.ravel()[(pos + np.arange(0, B * L * m, m)[:, None]).ravel()] = vals.ravel()
-    return (torch.from_numpy(public).view(B, L, m).to(device=code.device, dtype=code.dtype),
-            torch.from_numpy(mask).view(B, L, m).to(code.device))
+        mags[:] = tbits.view(np.float32)[:, None] * (flat[idx] + (flat[idx + 1] - flat[idx]) * fr)
+    g, a = _log_moment_table()
+    _parallel(_fakes, B, key, out, tbits, lsum, pw, vw, mags, g, a, k, f, L, stats is None, positions is None)
+    if positions is not None:
+        # Weighted sampling without replacement (Efraimidis-Spirakis keys -log(u) / w, smallest first) with weights
+        # w = p / (1 - p) from the positions' frequency p in true supports: a fake lands where true values usually are;
+        # its sign is negative with the position's frequency of negative values.
+        ew, sw = (w[:, :m] for w in pos_words)
+        ekey = -np.log(((ew >> 1).astype(np.float64) + 1) * 2.0 ** -31) / np.tile(prior / (1 - prior), (B, 1))
+        ekey[key] = np.inf
+        pos = np.argpartition(ekey, f - 1, axis=1)[:, :f] if f < m else np.argsort(ekey, axis=1)
+        pos = np.take_along_axis(pos, np.argsort(np.take_along_axis(ekey, pos, 1), axis=1), 1)   # by rank
+        rows = np.arange(R)[:, None]
+        neg = (np.take_along_axis(sw, pos, 1).astype(np.float64) + 0.5) * 2.0 ** -32 >= np.tile(positive, (B, 1))[rows, pos]
+        out[rows, pos] = mags.view(np.uint32) | (neg.astype(np.uint32) << np.uint32(31))
+    return (torch.from_numpy(out.view(np.float32)).view(B, L, m).to(device=code.device, dtype=code.dtype),
+            torch.from_numpy(key).view(B, L, m).to(code.device))
 
 def disambiguate(public: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
     "Exact inverse of `ambiguate`: keep the key's true non-zeros, (B, L, m) -> (B, L, m)."
@@ -222,25 +442,18 @@ def random_guess(public: torch.Tensor, k: int, generator: torch.Generator | None
     "The paper's attack: keep k of the k' non-zeros of every map uniformly at random, (B, L, m) -> (B, L, m)."
     _check_code(public)
     B, L, m = public.shape
-    p2 = np.ascontiguousarray(public.detach().to("cpu", torch.float32).numpy()).reshape(B * L, m)
-    mask, kp = _rows_support(p2)
+    R = B * L
+    p2 = np.ascontiguousarray(public.detach().to("cpu", torch.float32).numpy()).reshape(R, m)
+    kp = int(np.count_nonzero(p2[0])) if R else 0
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= kp:
         raise ValueError(f"k={k!r} must be an integer with 1 <= k <= k' (the public code has k'={kp} non-zeros per map)")
-    # One sort per map: zeros get the top bit (last), non-zeros 22-bit random keys then their position; the first k
-    # of the sorted keys are a uniform random k-subset of the k' non-zeros.
-    seed = int(torch.randint(0, 2 ** 62, (1,), generator=generator).item())   # the torch generator seeds a fast PCG64
-    pbits = max(1, (m - 1).bit_length())
-    n = B * L * m
-    keys = np.random.PCG64(seed).random_raw((n + 1) // 2).view(np.uint32)[:n].reshape(B * L, m)
-    keys &= np.uint32(0x7FFFFFFF ^ ((1 << pbits) - 1))
-    keys |= np.arange(m, dtype=np.uint32)
-    keys |= (~mask).view(np.uint8).astype(np.uint32) << 31
-    keep = (np.sort(keys, axis=1)[:, :k] & np.uint32((1 << pbits) - 1)).astype(np.intp)
-    flat = (keep + np.arange(0, B * L * m, m)[:, None]).ravel()
-    out = np.zeros(B * L * m, np.float32)
-    out[flat] = p2.ravel()[flat]
-    out = out.reshape(B * L, m)
-    return torch.from_numpy(out).view(B, L, m).to(device=public.device, dtype=public.dtype)
+    seed = int(torch.randint(0, 2 ** 62, (1,), generator=generator).item())   # the torch generator seeds the kernel
+    out, count = np.empty((R, m), np.uint32), np.empty(R, np.int64)
+    _parallel(_guess, R, p2.view(np.uint32), out, count, k, seed)
+    if not (count == kp).all():
+        raise ValueError(f"every code-map must have the same number of non-zeros (k'); found counts from "
+                         f"{int(count.min())} to {int(count.max())}")
+    return torch.from_numpy(out.view(np.float32)).view(B, L, m).to(device=public.device, dtype=public.dtype)
 
 # %% ../nbs/04_ambiguation.ipynb #cc74f3fd
 def synthetic_codes(B: int, L: int, m: int, k: int, seed: int = 0, spread: float = 0.5) -> torch.Tensor:
