@@ -149,9 +149,9 @@ def _upper_q_exact(p):
     return _poly(_AS241_C, s - 1.6) / _poly(_AS241_D, s - 1.6) if s <= 5.0 else _poly(_AS241_E, s - 5.0) / _poly(_AS241_F, s - 5.0)
 
 @nb.njit(fastmath=True, **_JIT)
-def _scan(cu, out, key, count, tbits, lsum, msg, k0, L, b0, b1):
+def _scan(cu, out, key, count, tbits, hbits, lsum, msg, k0, L, b0, b1):
     """Images b0..b1 of the code rows cu (B L, m), as uint32: copy each row to out, its support to key, its number of
-    non-zeros, the bits of its smallest magnitude and the sum of its log magnitudes; its k0 values (in position order)
+    non-zeros, the bits of its smallest and largest magnitudes and the sum of its log magnitudes; its k0 values (in order)
     go to the image's hash message msg[b] after the support bitmasks (which the caller writes)."""
     m = cu.shape[1]
     vals = np.empty(m, np.uint32)
@@ -159,20 +159,21 @@ def _scan(cu, out, key, count, tbits, lsum, msg, k0, L, b0, b1):
     for r in range(b0 * L, b1 * L):
         b = r // L; l = r - b * L
         row = cu[r]
-        tb = np.uint32(0xFFFFFFFF)
+        tb = np.uint32(0xFFFFFFFF); hb = np.uint32(0)
         for j in range(m):
             bits = row[j]
             out[r, j] = bits
             mag = bits & np.uint32(0x7FFFFFFF)
             key[r, j] = mag != 0
             tb = min(tb, mag - np.uint32(1))                          # zeros wrap around to the largest value
+            hb = max(hb, mag)                                         # >= 0x7F800000: infinity or NaN
         nv = 0
         for j in range(m):
             bits = row[j]
             vals[nv] = bits
             nv += (bits & np.uint32(0x7FFFFFFF)) != 0
         count[r] = nv
-        tbits[r] = tb + np.uint32(1)
+        tbits[r] = tb + np.uint32(1); hbits[r] = hb
         ls = 0.0
         if tb + np.uint32(1) >= np.uint32(0x800000):
             for i in range(nv): ls += _log(np.float64(_bits_f32(vals[i] & np.uint32(0x7FFFFFFF))))
@@ -376,13 +377,14 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     k = int(np.count_nonzero(c32[0]))
     nw = (m + 31) // 32
     out, key = np.empty((R, m), np.uint32), np.empty((R, m), np.bool_)
-    count, tbits, lsum = np.empty(R, np.int64), np.empty(R, np.uint32), np.empty(R)
+    count, tbits, hbits, lsum = np.empty(R, np.int64), np.empty(R, np.uint32), np.empty(R, np.uint32), np.empty(R)
     msg = np.empty((B, L * nw + L * k), "<u4")            # per image: the support bitmasks, then the values
-    _parallel(_scan, B, cu, out, key, count, tbits, lsum, msg, k, L)
+    _parallel(_scan, B, cu, out, key, count, tbits, hbits, lsum, msg, k, L)
     if not (count == k).all():
         raise ValueError(f"every code-map must have the same number of non-zeros (k); found counts from "
                          f"{int(count.min())} to {int(count.max())}")
     if k < 1: raise ValueError("the code has a map without non-zeros (k = 0): nothing to hide")
+    if (hbits >= 0x7F800000).any(): raise ValueError("the code has non-finite values (NaN or infinity): encode finite images")
     if isinstance(k_prime, bool) or not isinstance(k_prime, int) or not k < k_prime <= m:
         raise ValueError(f"k_prime={k_prime!r} is invalid: it must be an integer with k < k' <= m, here k={k}, m={m}")
     if stats is not None and (not torch.is_tensor(stats) or stats.dim() != 2 or stats.shape[0] != L or stats.shape[1] < 2):
