@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_ambiguation.ipynb #d3769e0e
 from __future__ import annotations
-import functools, hmac, math, os
+import functools, hmac, math, os, time
 from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import numba as nb
@@ -233,12 +233,13 @@ def _fakes(key, out, tbits, lsum, pw, vw, mags, gtab, atab, k, f, L, gauss, plac
                 p = free[j]; free[j] = free[i]; free[i] = p
                 out[r, p] = _f32_bits(mg[i]) | (vw[r, i] & np.uint32(0x80000000))
 
-@nb.njit(**_JIT)
+@nb.njit(fastmath=True, **_JIT)
 def _guess(pu, out, count, k, seed, r0, r1):
     """Rows r0..r1 of a public code (uint32): keep a uniform random k-subset of each row's non-zeros (a partial
     Fisher-Yates shuffle by a splitmix64 stream of the row, drawing the smaller of the kept and the dropped)."""
     m = pu.shape[1]
     idx = np.empty(m, np.int64)
+    rnd = np.empty(m, np.int64)
     for r in range(r0, r1):
         row = pu[r]
         n = 0
@@ -251,11 +252,13 @@ def _guess(pu, out, count, k, seed, r0, r1):
         keep = k <= n - k
         d = k if keep else n - k
         x = np.uint64(seed) ^ (np.uint64(r) * np.uint64(0xD1B54A32D192ED03))
-        for i in range(d):
-            x += np.uint64(0x9E3779B97F4A7C15)
-            z = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        for i in range(d):                                              # the draws first (this loop vectorizes)
+            z = x + np.uint64(i + 1) * np.uint64(0x9E3779B97F4A7C15)
+            z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
             z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-            j = i + np.int64((((z ^ (z >> np.uint64(31))) >> np.uint64(32)) * np.uint64(n - i)) >> np.uint64(32))
+            rnd[i] = i + np.int64((((z ^ (z >> np.uint64(31))) >> np.uint64(32)) * np.uint64(n - i)) >> np.uint64(32))
+        for i in range(d):
+            j = rnd[i]
             p = idx[j]; idx[j] = idx[i]; idx[i] = p
         if keep:
             for i in range(k): out[r, idx[i]] = row[idx[i]]
@@ -281,9 +284,20 @@ def _parallel(fn, n: int, *args) -> None:
     global _POOL
     w = max(1, min(torch.get_num_threads(), os.cpu_count() or 1, n))
     if w == 1: fn(*args, 0, n); return
-    if _POOL is None or _POOL[0] != os.getpid() or _POOL[1] < w:
-        _POOL = (os.getpid(), w, ThreadPoolExecutor(w, "sparsegroups-ambiguate"))
-    for fut in [_POOL[2].submit(fn, *args, n * i // w, n * (i + 1) // w) for i in range(w)]: fut.result()
+    if _POOL is None or _POOL[0] != os.getpid() or _POOL[1] < w - 1:
+        _POOL = (os.getpid(), w - 1, ThreadPoolExecutor(w - 1, "sparsegroups-ambiguate"))
+    futs = [_POOL[2].submit(fn, *args, n * i // w, n * (i + 1) // w) for i in range(1, w)]
+    try: fn(*args, 0, n // w)                               # the first chunk in this thread
+    finally:
+        for fut in futs: fut.result()
+
+_PROFILE: dict | None = None   # the benchmark sets a dict: ambiguate and random_guess append each stage's seconds
+
+def _lap(stage: str, t0: float) -> float:
+    "Record the seconds since t0 under stage (when profiling); the time now."
+    t = time.perf_counter()
+    if _PROFILE is not None: _PROFILE.setdefault(stage, []).append(t - t0)
+    return t
 
 def _hmac_rows(key: bytes, msgs, out: list, i0: int, i1: int) -> None:
     for i in range(i0, i1): out[i] = hmac.digest(key, msgs[i], "sha256")[:12]
@@ -367,6 +381,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
              ) -> tuple[torch.Tensor, torch.Tensor]:
     "Add k'-k look-alike fakes per map: code (B, L, m) -> (public with k' non-zeros per map, key = true support mask)."
     _check_code(code)
+    t = time.perf_counter()
     B, L, m = code.shape
     if B * L * m == 0: raise ValueError(f"the code {tuple(code.shape)} is empty: nothing to ambiguate")
     if L * m >= 2 ** 26: raise ValueError(f"ambiguate supports codes of fewer than 2^26 entries per image, got L m = {L * m}")
@@ -380,6 +395,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     count, tbits, hbits, lsum = np.empty(R, np.int64), np.empty(R, np.uint32), np.empty(R, np.uint32), np.empty(R)
     msg = np.empty((B, L * nw + L * k), "<u4")            # per image: the support bitmasks, then the values
     _parallel(_scan, B, cu, out, key, count, tbits, hbits, lsum, msg, k, L)
+    t = _lap("scan", t)
     if not (count == k).all():
         raise ValueError(f"every code-map must have the same number of non-zeros (k); found counts from "
                          f"{int(count.min())} to {int(count.max())}")
@@ -404,8 +420,10 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
         px = (images.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8).contiguous().numpy()
         msgs, tag, shape = px.reshape(B, -1), b"image", px.shape[1:] + (L, m)
     aes, nonces = _nonces(secret, msgs, tag, shape)
+    t = _lap("hash", t)
     regions = [(0, f), (1, f)] + ([(2, m), (3, m)] if positions is not None else [])
     pw, vw, *pos_words = _words(aes, nonces, L, m, regions)
+    t = _lap("stream", t)
     mags = np.empty((R, f) if stats is not None or positions is not None else (0, 0), np.float32)
     if stats is not None:                                 # inverse CDF of the stored ratio quantiles of each channel
         st = stats.detach().to("cpu", torch.float64).numpy()
@@ -429,6 +447,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
         rows = np.arange(R)[:, None]
         neg = (np.take_along_axis(sw, pos, 1).astype(np.float64) + 0.5) * 2.0 ** -32 >= np.tile(positive, (B, 1))[rows, pos]
         out[rows, pos] = mags.view(np.uint32) | (neg.astype(np.uint32) << np.uint32(31))
+    _lap("fakes", t)
     return (torch.from_numpy(out.view(np.float32)).view(B, L, m).to(device=code.device, dtype=code.dtype),
             torch.from_numpy(key).view(B, L, m).to(code.device))
 
@@ -443,6 +462,7 @@ def disambiguate(public: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
 def random_guess(public: torch.Tensor, k: int, generator: torch.Generator | None = None) -> torch.Tensor:
     "The paper's attack: keep k of the k' non-zeros of every map uniformly at random, (B, L, m) -> (B, L, m)."
     _check_code(public)
+    t = time.perf_counter()
     B, L, m = public.shape
     R = B * L
     p2 = np.ascontiguousarray(public.detach().to("cpu", torch.float32).numpy()).reshape(R, m)
@@ -452,6 +472,7 @@ def random_guess(public: torch.Tensor, k: int, generator: torch.Generator | None
     seed = int(torch.randint(0, 2 ** 62, (1,), generator=generator).item())   # the torch generator seeds the kernel
     out, count = np.empty((R, m), np.uint32), np.empty(R, np.int64)
     _parallel(_guess, R, p2.view(np.uint32), out, count, k, seed)
+    _lap("random_guess", t)
     if not (count == kp).all():
         raise ValueError(f"every code-map must have the same number of non-zeros (k'); found counts from "
                          f"{int(count.min())} to {int(count.max())}")

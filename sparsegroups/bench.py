@@ -24,19 +24,14 @@ def _median_time(fn, rounds: int, warmup: int = 1) -> float:
         t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
     return statistics.median(ts)
 
-def _interleaved(fns: dict, rounds: int, warmup: int = 1, repeat: dict | None = None) -> dict:
-    """Median seconds per call of each function, alternating them round by round (fair under drifting load).
-    repeat={name: n} times n back-to-back calls of that function per round and divides by n (warm caches)."""
-    repeat = repeat or {}
+def _interleaved(fns: dict, rounds: int, warmup: int = 1) -> dict:
+    "Median seconds per call of each function, alternating them round by round (fair under drifting load)."
     for f in fns.values():
         for _ in range(warmup): f()
     ts = {k: [] for k in fns}
     for _ in range(rounds):
         for k, f in fns.items():
-            n = repeat.get(k, 1)
-            t = time.perf_counter()
-            for _ in range(n): f()
-            ts[k].append((time.perf_counter() - t) / n)
+            t = time.perf_counter(); f(); ts[k].append(time.perf_counter() - t)
     return {k: statistics.median(v) for k, v in ts.items()}
 
 # %% ../nbs/08_bench.ipynb #a32690fc
@@ -118,10 +113,11 @@ def bench_inference(preset="paper-celeba128", batch=8, rounds=6) -> dict:
 # %% ../nbs/08_bench.ipynb #31eb0e10
 SPEC_LOOPS_S = 0.455 + 0.050   # SPEC 6: the reference's loops, 100 images of 20 maps (ambiguate + random guess)
 
-def bench_ambiguation(B=100, L=20, m=512, k=128, k_prime=256, rounds=7, warm_calls=10) -> dict:
-    """Median seconds of ambiguate + random_guess (ours: keyed AES-CTR stream, compiled kernels) and of our copy of the
-    reference's loops, interleaved in one run, and their ratio. `ours_s` is one call right after the loops (cold
-    caches); `ours_warm_s` the mean of `warm_calls` back-to-back calls. Also each of ours alone, and SPEC's 0.505 s."""
+def bench_ambiguation(B=100, L=20, m=512, k=128, k_prime=256, rounds=9) -> dict:
+    """Median seconds of ambiguate + random_guess (ours: keyed AES-CTR stream, compiled kernels), of each alone, and of
+    our copy of the reference's loops, interleaved round by round in one run; their ratio, and the ratio to SPEC's
+    measurement of the reference's own loops (0.505 s on this CPU); and the median seconds of each stage."""
+    import sparsegroups.ambiguation as A
     from sparsegroups.ambiguation import synthetic_codes, ambiguate, random_guess, ambiguate_reference, random_guess_reference
     code = synthetic_codes(B, L, m, k)
     g = torch.Generator().manual_seed(0)
@@ -129,14 +125,17 @@ def bench_ambiguation(B=100, L=20, m=512, k=128, k_prime=256, rounds=7, warm_cal
     public = ambiguate(code, k_prime, secret)[0]
     def ours(): random_guess(ambiguate(code, k_prime, secret)[0], k, generator=g)
     def loops(): random_guess_reference(ambiguate_reference(code, k_prime)[0], k)
-    t = _interleaved({"ours": ours, "loops": loops, "ours_warm": ours, "ambiguate": lambda: ambiguate(code, k_prime, secret),
-                      "random_guess": lambda: random_guess(public, k, generator=g)}, rounds,
-                     repeat=dict(ours_warm=warm_calls, ambiguate=warm_calls, random_guess=warm_calls))
+    t = _interleaved({"ours": ours, "loops": loops, "ambiguate": lambda: ambiguate(code, k_prime, secret),
+                      "random_guess": lambda: random_guess(public, k, generator=g)}, rounds)
+    A._PROFILE = {}                                       # where the time goes: stages of 20 back-to-back calls
+    try:
+        for _ in range(20): ours()
+        stages = {s: statistics.median(v) for s, v in A._PROFILE.items()}
+    finally: A._PROFILE = None
     return dict(shape=dict(B=B, L=L, m=m, k=k, k_prime=k_prime), threads=torch.get_num_threads(), ours_s=t["ours"],
-                ours_warm_s=t["ours_warm"], ambiguate_warm_s=t["ambiguate"], random_guess_warm_s=t["random_guess"],
-                loops_s=t["loops"], speedup=t["loops"] / t["ours"], speedup_warm=t["loops"] / t["ours_warm"],
-                spec_loops_s=SPEC_LOOPS_S, speedup_vs_spec=SPEC_LOOPS_S / t["ours"],
-                speedup_warm_vs_spec=SPEC_LOOPS_S / t["ours_warm"])
+                ambiguate_s=t["ambiguate"], random_guess_s=t["random_guess"], loops_s=t["loops"],
+                speedup=t["loops"] / t["ours"], spec_loops_s=SPEC_LOOPS_S, speedup_vs_spec=SPEC_LOOPS_S / t["ours"],
+                stages_back_to_back_s=stages)
 
 # %% ../nbs/08_bench.ipynb #c71b80fb
 def bench_loading(name: str = "celeba64", split: str = "train", batch_size: int = 64) -> dict:
