@@ -426,13 +426,9 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     t = _lap("stream", t)
     mags = np.empty((R, f) if stats is not None or positions is not None else (0, 0), np.float32)
     if stats is not None:                                 # inverse CDF of the stored ratio quantiles of each channel
-        st = stats.detach().to("cpu", torch.float64).numpy()
-        Q = st.shape[1]
-        p = (1 - ((vw[:, :f] & np.uint32(0x7FFFFFFF)).astype(np.float64) + 1) * 2.0 ** -31) * (Q - 1)   # u = 1 -> ratio 1
-        lo = np.minimum(p.astype(np.intp), Q - 2); fr = p - lo
-        idx = lo + (np.arange(R) % L)[:, None] * Q
-        flat = st.ravel()
-        mags[:] = tbits.view(np.float32)[:, None] * (flat[idx] + (flat[idx + 1] - flat[idx]) * fr)
+        u = ((vw[:, :f] & np.uint32(0x7FFFFFFF)).astype(np.float64) + 1) * 2.0 ** -31
+        mags[:] = stats_magnitudes(torch.from_numpy(tbits.view(np.float32)).view(B, L, 1), torch.from_numpy(u).view(B, L, f),
+                                   stats.detach().cpu()).reshape(R, f).numpy()
     g, a = _log_moment_table()
     _parallel(_fakes, B, key, out, tbits, lsum, pw, vw, mags, g, a, k, f, L, stats is None, positions is None)
     if positions is not None:
