@@ -4,8 +4,7 @@
 
 # %% ../nbs/04_ambiguation.ipynb #d3769e0e
 from __future__ import annotations
-import functools, hmac, math, os, time
-from concurrent.futures import ThreadPoolExecutor
+import ctypes, ctypes.util, functools, hmac, math, os, threading, time
 import numpy as np
 import numba as nb
 import torch
@@ -19,7 +18,7 @@ __all__ = ['code_support', 'tail_magnitudes', 'tail_alpha', 'tail_ratios', 'fake
            'key_bits_reference', 'support_bits', 'ambiguate_reference', 'random_guess_reference']
 
 # %% ../nbs/04_ambiguation.ipynb #0c87b454
-_PERSON = b"sg-ambiguate-v3"   # domain separation of the key derivation (v3: one AES key, a nonce per image)
+_PERSON = b"sg-ambiguate-v4"   # domain separation of the key derivation (v4: nonces from NH sums of the code)
 
 def _check_code(code) -> None:
     if not torch.is_tensor(code) or code.dim() != 3 or not code.is_floating_point():
@@ -81,7 +80,9 @@ def tail_ratios(u: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 # %% ../nbs/04_ambiguation.ipynb #b1d0a010
 # Compiled kernels (numba). Code rows are handled as uint32 bit patterns; error_model="numpy" lets divisions vectorize.
+# Inner loops index 1-d slices from 0, so that numba's negative-index wrap-around does not stop them vectorizing.
 _JIT = dict(nogil=True, cache=__name__ != "__main__", error_model="numpy")   # no on-disk cache for notebook cells
+_REGION = 1 << 24      # AES blocks between the starts of the stream's regions: 0 positions, 1 values, 2 weights, 3 signs
 
 @intrinsic
 def _f64_bits(typingctx, x):
@@ -98,6 +99,86 @@ def _bits_f32(typingctx, x):
 @intrinsic
 def _f32_bits(typingctx, x):
     return nbtypes.uint32(nbtypes.float32), lambda context, builder, sig, args: builder.bitcast(args[0], ir.IntType(32))
+
+@intrinsic
+def _fetch_add(typingctx, arr, v):
+    "Atomically arr[0] += v (arr: int64 array); the value before: threads take work from a shared counter."
+    def codegen(context, builder, sig, args):
+        a = context.make_array(sig.args[0])(context, builder, args[0])
+        return builder.atomic_rmw("add", a.data, args[1], "seq_cst")
+    return nbtypes.int64(arr, nbtypes.int64), codegen
+
+def _native(ret, args):
+    "Codegen of f(address, *args): a call of the C function at address (ret, args: numba integer types; ret None: void)."
+    def codegen(context, builder, sig, llargs):
+        fnty = ir.FunctionType(ir.VoidType() if ret is None else ir.IntType(ret.bitwidth), [ir.IntType(t.bitwidth) for t in args])
+        fn = builder.inttoptr(llargs[0], fnty.as_pointer())
+        r = builder.call(fn, [context.cast(builder, v, st, t) for v, st, t in zip(llargs[1:], sig.args[1:], args)])
+        return context.get_dummy_value() if ret is None else r
+    return codegen
+
+_P, _I = nbtypes.int64, nbtypes.int32      # a C pointer (as an integer) and a C int
+
+@intrinsic
+def _c0(typingctx, f): return _P(f), _native(_P, ())                       # ctx = EVP_CIPHER_CTX_new()
+@intrinsic
+def _c1(typingctx, f, a): return nbtypes.none(f, a), _native(None, (_P,))   # EVP_CIPHER_CTX_free(ctx)
+@intrinsic
+def _c2(typingctx, f, a, b): return _I(f, a, b), _native(_I, (_P, _I))      # EVP_CIPHER_CTX_set_padding(ctx, 0)
+@intrinsic
+def _c5(typingctx, f, a, b, c, d, e):                                       # EVP_EncryptInit_ex / EVP_EncryptUpdate
+    return _I(f, a, b, c, d, e), _native(_I, (_P, _P, _P, _P, _I if isinstance(e, nbtypes.Integer) and e.bitwidth == 32 else _P))
+
+def _host_avx512() -> bool:
+    "Whether numba compiles for this machine's CPU and it has AVX-512 (F): then compaction uses VPCOMPRESSD on registers."
+    import llvmlite.binding as llvm
+    return nb.config.CPU_NAME is None and nb.config.CPU_FEATURES is None and bool(llvm.get_host_cpu_features().get("avx512f"))
+
+_AVX512 = _host_avx512()
+
+def _compress16(nonzero: bool):
+    """An intrinsic f(src, j, dst, n) -> c: of the 16 uint32 words src[j:j+16], the indices of the non-zero (or zero)
+    magnitudes go, in order, to dst[n:n+c] (dst[n:n+16] is written: leave 16 spare slots). With AVX-512 a register
+    VPCOMPRESSD and one store (the memory form is slow on some CPUs); elsewhere LLVM's portable masked compress-store."""
+    @intrinsic
+    def compress(typingctx, src, j, dst, n):
+        sig = nbtypes.int64(src, nbtypes.int64, dst, nbtypes.int64)
+        def codegen(context, builder, sig, args):
+            a = context.make_array(sig.args[0])(context, builder, args[0])
+            d = context.make_array(sig.args[2])(context, builder, args[2])
+            i32 = ir.IntType(32); v16 = ir.VectorType(i32, 16); m16 = ir.VectorType(ir.IntType(1), 16)
+            x = builder.load(builder.bitcast(builder.gep(a.data, [args[1]]), v16.as_pointer()), align=4)
+            mag = builder.and_(x, ir.Constant(v16, [0x7FFFFFFF] * 16))
+            mask = builder.icmp_unsigned("!=" if nonzero else "==", mag, ir.Constant(v16, [0] * 16))
+            base = builder.insert_element(ir.Constant(v16, ir.Undefined), builder.trunc(args[1], i32), ir.Constant(i32, 0))
+            idx = builder.add(builder.shuffle_vector(base, ir.Constant(v16, ir.Undefined), ir.Constant(v16, [0] * 16)),
+                              ir.Constant(v16, list(range(16))))
+            q = builder.gep(d.data, [args[3]])
+            mod = builder.module
+            if _AVX512:
+                fn = mod.declare_intrinsic("llvm.x86.avx512.mask.compress.v16i32", fnty=ir.FunctionType(v16, [v16, v16, m16]))
+                builder.store(builder.call(fn, [idx, ir.Constant(v16, ir.Undefined), mask]), builder.bitcast(q, v16.as_pointer()), align=4)
+            else:
+                fn = mod.declare_intrinsic("llvm.masked.compressstore.v16i32", fnty=ir.FunctionType(ir.VoidType(), [v16, i32.as_pointer(), m16]))
+                builder.call(fn, [idx, q, mask])
+            pop = mod.declare_intrinsic("llvm.ctpop.i16", fnty=ir.FunctionType(ir.IntType(16), [ir.IntType(16)]))
+            return builder.zext(builder.call(pop, [builder.bitcast(mask, ir.IntType(16))]), ir.IntType(64))
+        return sig, codegen
+    return compress
+
+_nonzeros16, _zeros16 = _compress16(True), _compress16(False)
+
+@nb.njit(inline="always", **_JIT)
+def _indices(row, dst, nonzero):
+    "Compact the indices of row's non-zero (or zero) magnitudes into dst (int32, len(row) + 16 slots); their number."
+    m = row.shape[0]
+    m16 = m - m % 16
+    n = 0
+    for j in range(0, m16, 16): n += _nonzeros16(row, j, dst, n) if nonzero else _zeros16(row, j, dst, n)
+    for j in range(m16, m):
+        dst[n] = j
+        n += ((row[j] & np.uint32(0x7FFFFFFF)) != 0) == nonzero
+    return n
 
 @nb.njit(inline="always", **_JIT)
 def _log(x):
@@ -148,53 +229,120 @@ def _upper_q_exact(p):
     s = math.sqrt(-math.log(p))
     return _poly(_AS241_C, s - 1.6) / _poly(_AS241_D, s - 1.6) if s <= 5.0 else _poly(_AS241_E, s - 5.0) / _poly(_AS241_F, s - 5.0)
 
-@nb.njit(fastmath=True, **_JIT)
-def _scan(cu, out, key, count, tbits, hbits, lsum, msg, k0, L, b0, b1):
-    """Images b0..b1 of the code rows cu (B L, m), as uint32: copy each row to out, its support to key, its number of
-    non-zeros, the bits of its smallest and largest magnitudes and the sum of its log magnitudes; its k0 values (in order)
-    go to the image's hash message msg[b] after the support bitmasks (which the caller writes)."""
-    m = cu.shape[1]
-    vals = np.empty(m, np.uint32)
-    off = L * ((m + 31) // 32)
-    for r in range(b0 * L, b1 * L):
-        b = r // L; l = r - b * L
-        row = cu[r]
-        tb = np.uint32(0xFFFFFFFF); hb = np.uint32(0)
-        for j in range(m):
-            bits = row[j]
-            out[r, j] = bits
-            mag = bits & np.uint32(0x7FFFFFFF)
-            key[r, j] = mag != 0
-            tb = min(tb, mag - np.uint32(1))                          # zeros wrap around to the largest value
-            hb = max(hb, mag)                                         # >= 0x7F800000: infinity or NaN
-        nv = 0
-        for j in range(m):
-            bits = row[j]
-            vals[nv] = bits
-            nv += (bits & np.uint32(0x7FFFFFFF)) != 0
-        count[r] = nv
-        tbits[r] = tb + np.uint32(1); hbits[r] = hb
-        ls = 0.0
-        if tb + np.uint32(1) >= np.uint32(0x800000):
-            for i in range(nv): ls += _log(np.float64(_bits_f32(vals[i] & np.uint32(0x7FFFFFFF))))
-        else:                                                         # subnormal values: the branch-free log needs normals
-            for i in range(nv): ls += math.log(np.float64(_bits_f32(vals[i] & np.uint32(0x7FFFFFFF))))
-        lsum[r] = ls
-        if nv == k0:
-            for i in range(k0): msg[b, off + l * k0 + i] = vals[i]
+@nb.njit(inline="always", **_JIT)
+def _log32(x):
+    "log of a positive normal float32 without calls or branches, in float32 (about 1e-7): as `_log`, four series terms."
+    b = _f32_bits(x)
+    mn = _bits_f32((b & np.uint32(0x007FFFFF)) | np.uint32(0x3F800000))   # mantissa in [1, 2)
+    e = np.float32(np.int32(b >> np.uint32(23)) - 127)
+    big = mn > np.float32(1.4142135)
+    mn = mn * np.float32(0.5) if big else mn
+    e = e + np.float32(1.0) if big else e
+    z = (mn - np.float32(1.0)) / (mn + np.float32(1.0))
+    z2 = z * z
+    s = (((z2 * np.float32(1 / 9) + np.float32(1 / 7)) * z2 + np.float32(1 / 5)) * z2 + np.float32(1 / 3)) * z2 + np.float32(1.0)
+    return e * np.float32(0.6931471805599453) + np.float32(2.0) * z * s
+
+# Wichura's PPND7, AS241's single-precision version (relative error about 3e-7): the fakes' quantiles, 16 float32 lanes.
+_P7_A = (3.3871327179, 50.434271938, 159.29113202, 59.109374720)
+_P7_B = (1.0, 17.895169469, 78.757757664, 67.187563600)
+_P7_C = (1.4234372777, 2.7568153900, 1.3067284816, 0.17023821103)
+_P7_D = (1.0, 0.73700164250, 0.12021132975, 0.0)
+_P7_E = (6.6579051150, 3.0812263860, 0.42868294337, 0.017337203997)
+_P7_F = (1.0, 0.24197894225, 0.012258202635, 0.0)
+
+@nb.njit(inline="always", **_JIT)
+def _poly3(c, x): return ((np.float32(c[3]) * x + np.float32(c[2])) * x + np.float32(c[1])) * x + np.float32(c[0])
+
+@nb.njit(inline="always", **_JIT)
+def _upper_q32(q, nlogp):
+    "z with Q(z) = p, given q = 1/2 - p and nlogp = -log p (float32, p down to e^-3.4e38): PPND7's three branches, then a select."
+    r = np.float32(0.180625) - q * q
+    s = math.sqrt(nlogp)
+    s1 = s - np.float32(1.6); s2 = s - np.float32(5.0)
+    central = q <= np.float32(0.425); near = s <= np.float32(5.0)
+    num = q * _poly3(_P7_A, r) if central else (_poly3(_P7_C, s1) if near else _poly3(_P7_E, s2))
+    den = _poly3(_P7_B, r) if central else (_poly3(_P7_D, s1) if near else _poly3(_P7_F, s2))
+    return num / den
+
+@nb.njit(**_JIT)
+def _tail_values(v, mg, hq, qc, lqc, sigma):
+    """Fake magnitudes mg[i] = sigma z, Q(z) = u Q(c), u = (w + 1) 2^-31 in (0, 1] from the 31 low bits w of v[i], given
+    hq = 1/2 - Q(c), qc = Q(c), lqc = -log Q(c) (float32). Without fastmath (here and in its callers), and converting
+    integers through float64 (exact, then one rounding), the loop's vector body and its remainders round alike: a map's
+    i-th fake does not depend on how many there are."""
+    for i in range(mg.shape[0]):
+        w = np.int64(v[i] & np.uint32(0x7FFFFFFF))
+        u = np.float32(np.float64(w + 1) * 2.0 ** -31)
+        q = hq + np.float32(np.float64(0x7FFFFFFF - w) * 2.0 ** -31) * qc    # 1/2 - u Q(c), without cancellation
+        mg[i] = _upper_q32(q, lqc - _log32(u)) * sigma
 
 @nb.njit(fastmath=True, **_JIT)
-def _fakes(key, out, tbits, lsum, pw, vw, mags, gtab, atab, k, f, L, gauss, place, b0, b1):
+def _scan(cu, key, count, tbits, hbits, lsum, nhk, nh, L, b0, b1):
+    """Images b0..b1 of the code rows cu (B L, m), as uint32: each row's support to key, its number of non-zeros, the
+    bits of its smallest and largest magnitudes and the sum of its log magnitudes. nh[b]: two Toeplitz NH sums of image
+    b's words under the key words nhk (when nhk is not empty)."""
+    m = cu.shape[1]
+    h = (m + 1) // 2                                                  # NH pairs (j, j + h); odd m pads a zero word
+    for b in range(b0, b1):
+        h0 = np.uint64(0); h1 = np.uint64(0)
+        for l in range(L):
+            r = b * L + l
+            row = cu[r]; kr = key[r]
+            tb = np.uint32(0xFFFFFFFF); hb = np.uint32(0); es = np.int64(0); ls = 0.0; nz = 0
+            for j0 in range(0, m, 512):                               # 512 mantissas in [1, 2) multiply to < 2^512
+                x = row[j0:j0 + 512]; kx = kr[j0:j0 + 512]
+                pr = 1.0
+                for j in range(x.shape[0]):
+                    mag = x[j] & np.uint32(0x7FFFFFFF)
+                    kx[j] = mag != 0
+                    nz += mag != 0
+                    tb = min(tb, mag - np.uint32(1))                  # zeros wrap around to the largest value
+                    hb = max(hb, mag)                                 # >= 0x7F800000: infinity or NaN
+                    es += np.int64(mag >> np.uint32(23)) if mag != 0 else np.int64(127)
+                    pr *= np.float64(_bits_f32((mag & np.uint32(0x7FFFFF)) | np.uint32(0x3F800000)))
+                ls += math.log(pr)
+            count[r] = nz
+            tbits[r] = tb + np.uint32(1); hbits[r] = hb
+            if tb + np.uint32(1) >= np.uint32(0x800000):              # log |v| = (exponent - 127) log 2 + log mantissa
+                lsum[r] = (es - 127 * m) * 0.6931471805599453 + ls
+            else:                                                     # subnormal values: exponent 0 is not 2^-127
+                ls = 0.0
+                for j in range(m):
+                    if row[j] & np.uint32(0x7FFFFFFF): ls += math.log(np.float64(_bits_f32(row[j] & np.uint32(0x7FFFFFFF))))
+                lsum[r] = ls
+            if nhk.shape[0] > 0:                                      # NH: sum of (x + k)(y + k') mod 2^32 products
+                xa = row[:h]; ya = row[h:]
+                ka = nhk[2 * h * l:2 * h * l + h]; kb = nhk[2 * h * l + h:2 * h * l + 2 * h]
+                kc = nhk[2 * h * l + 4:2 * h * l + h + 4]; kd = nhk[2 * h * l + h + 4:2 * h * l + 2 * h + 4]
+                for j in range(ya.shape[0]):
+                    h0 += np.uint64(np.uint32(xa[j] + ka[j])) * np.uint64(np.uint32(ya[j] + kb[j]))
+                    h1 += np.uint64(np.uint32(xa[j] + kc[j])) * np.uint64(np.uint32(ya[j] + kd[j]))
+                if h > ya.shape[0]:                                   # odd m: the last word pairs with a zero word
+                    j = h - 1
+                    h0 += np.uint64(np.uint32(xa[j] + ka[j])) * np.uint64(kb[j])
+                    h1 += np.uint64(np.uint32(xa[j] + kc[j])) * np.uint64(kd[j])
+        nh[b, 0] = h0; nh[b, 1] = h1
+
+@nb.njit(**_JIT)
+def _fakes(cu, tbits, lsum, count, out, pw, vw, mags, gtab, atab, k, f, L, gauss, place, b0, b1):
     """Images b0..b1. gauss: the f fake magnitudes of every map into mags (B L, f), from its own Gaussian tail (a = t /
     sigma fitted to the mean log-ratio by the table gtab -> atab, cutoff at the median below t) and its value words vw.
-    place: a partial Fisher-Yates shuffle of the map's free positions by its position words pw puts mags there, with
-    the value words' top bits as signs, into out (uint32 rows). With both, mags is left alone (a scratch row serves)."""
-    m = key.shape[1]
+    Each code row of cu is copied to out (uint32 rows); place: a partial Fisher-Yates shuffle of the map's free positions
+    by its position words pw puts mags there, with the value words' top bits as signs. With both, mags is left alone.
+    Rows without k non-zeros are skipped (the caller raises)."""
+    m = out.shape[1]
     ng = gtab.shape[0]
-    free = np.empty(m, np.int64)
     scratch = np.empty(f, np.float32)
+    fr = np.empty(m + 16, np.int32)
+    jj = np.empty(f, np.int64)
+    bits = np.empty(f, np.uint32)
     for r in range(b0 * L, b1 * L):
-        mg = scratch if gauss and place else mags[r]
+        if count[r] != k: continue
+        o = out[r]; row = cu[r]
+        for j in range(m): o[j] = row[j]
+        mg = scratch if gauss and place else mags[r, :f]
+        v = vw[r, :f]
         if gauss:
             t = np.float64(_bits_f32(tbits[r]))
             mlog = lsum[r] / k - math.log(t)                            # mean log(|v| / t) of the map's true values
@@ -210,87 +358,241 @@ def _fakes(key, out, tbits, lsum, pw, vw, mags, gtab, atab, k, f, L, gauss, plac
             pc = 0.5 * math.erfc(a * 0.7071067811865476) * 2.0 ** (1.0 / k)   # Q(c) = Q(a) 2^(1/k)
             ac = max(_upper_q_exact(pc), 0.02) if pc < 0.5 else 0.02
             qc = 0.5 * math.erfc(ac * 0.7071067811865476)
-            lqc = -math.log(qc)
-            sigma = t / a
-            far = False
-            for i in range(f):
-                u = (np.float64(np.int32(vw[r, i] & np.uint32(0x7FFFFFFF))) + 1.0) * 2.0 ** -31   # in (0, 1]
-                nl = lqc - _log(u)
-                far |= nl > 25.0
-                mg[i] = np.float32(_upper_q(u * qc, nl) * sigma)
-            if far:                                                     # beyond AS241's middle tail range (rare)
-                for i in range(f):
-                    u = (np.float64(np.int32(vw[r, i] & np.uint32(0x7FFFFFFF))) + 1.0) * 2.0 ** -31
-                    if lqc - math.log(u) > 25.0: mg[i] = np.float32(_upper_q_exact(u * qc) * sigma)
+            hq, qc32, lqc, sigma = np.float32(0.5 - qc), np.float32(qc), np.float32(-math.log(qc)), np.float32(t / a)
+            _tail_values(v, mg, hq, qc32, lqc, sigma)
         if place:
-            kr = key[r]
-            n = 0
-            for j in range(m):
-                free[n] = j
-                n += not kr[j]
+            p_ = pw[r, :f]
+            n = _indices(o, fr, False)
             for i in range(f):                                          # draw i: uniform over the n - i left (32-bit)
-                j = i + np.int64((np.uint64(pw[r, i]) * np.uint64(n - i)) >> np.uint64(32))
-                p = free[j]; free[j] = free[i]; free[i] = p
-                out[r, p] = _f32_bits(mg[i]) | (vw[r, i] & np.uint32(0x80000000))
+                jj[i] = i + np.int64((np.uint64(p_[i]) * np.uint64(n - i)) >> np.uint64(32))
+                bits[i] = _f32_bits(mg[i]) | (v[i] & np.uint32(0x80000000))
+            for i in range(f):
+                j = jj[i]
+                p = fr[j]; fr[j] = fr[i]; fr[i] = p
+            for i in range(f): o[fr[i]] = bits[i]
+
+@nb.njit(inline="always", **_JIT)
+def _guess_row(row, o, ix, rnd, k, x):
+    """Keep a uniform random k-subset of row's non-zeros in o (both uint32): a partial Fisher-Yates shuffle of their
+    indices ix by the splitmix64 stream x, drawing the smaller of the kept and the dropped. The number of non-zeros."""
+    for j in range(o.shape[0]): o[j] = 0
+    n = _indices(row, ix, True)
+    if n < k: return n                                                  # the caller raises
+    keep = k <= n - k
+    d = k if keep else n - k
+    for i in range(d):                                                  # the draws first (this loop vectorizes)
+        z = x + np.uint64(i + 1) * np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        rnd[i] = i + np.int64((((z ^ (z >> np.uint64(31))) >> np.uint64(32)) * np.uint64(n - i)) >> np.uint64(32))
+    for i in range(d):
+        j = rnd[i]
+        p = ix[j]; ix[j] = ix[i]; ix[i] = p
+    if keep:
+        for i in range(k): o[ix[i]] = row[ix[i]]
+    else:
+        for i in range(d, n): o[ix[i]] = row[ix[i]]
+    return n
 
 @nb.njit(fastmath=True, **_JIT)
-def _guess(pu, out, count, k, seed, r0, r1):
-    """Rows r0..r1 of a public code (uint32): keep a uniform random k-subset of each row's non-zeros (a partial
-    Fisher-Yates shuffle by a splitmix64 stream of the row, drawing the smaller of the kept and the dropped)."""
-    m = pu.shape[1]
-    idx = np.empty(m, np.int64)
+def _guess(pu, out, count, k, seed, nxt):
+    "`_guess_row` over the rows of a public code, 16 at a time from the shared counter nxt; row r's stream: seed and r."
+    R, m = pu.shape
+    ix = np.empty(m + 16, np.int32)
     rnd = np.empty(m, np.int64)
-    for r in range(r0, r1):
-        row = pu[r]
-        n = 0
-        for j in range(m):
-            out[r, j] = 0
-            idx[n] = j
-            n += (row[j] & np.uint32(0x7FFFFFFF)) != 0
-        count[r] = n
-        if n < k: continue                                              # the caller raises
-        keep = k <= n - k
-        d = k if keep else n - k
-        x = np.uint64(seed) ^ (np.uint64(r) * np.uint64(0xD1B54A32D192ED03))
-        for i in range(d):                                              # the draws first (this loop vectorizes)
-            z = x + np.uint64(i + 1) * np.uint64(0x9E3779B97F4A7C15)
-            z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-            z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-            rnd[i] = i + np.int64((((z ^ (z >> np.uint64(31))) >> np.uint64(32)) * np.uint64(n - i)) >> np.uint64(32))
-        for i in range(d):
-            j = rnd[i]
-            p = idx[j]; idx[j] = idx[i]; idx[i] = p
-        if keep:
-            for i in range(k): out[r, idx[i]] = row[idx[i]]
-        else:
-            for i in range(d, n): out[r, idx[i]] = row[idx[i]]
+    while True:
+        r0 = _fetch_add(nxt, 16)
+        if r0 >= R: break
+        for r in range(r0, min(r0 + 16, R)):
+            count[r] = _guess_row(pu[r], out[r], ix, rnd, k, np.uint64(seed) ^ (np.uint64(r) * np.uint64(0xD1B54A32D192ED03)))
 
-@nb.njit(**_JIT)
-def _counters(nonces, starts, nblk, out):
-    "AES-CTR-style input blocks: out[b, i] = nonce_b (3 words) || block number, for the runs starts[s] + [0, nblk[s])."
-    for b in range(nonces.shape[0]):
+@nb.njit(fastmath=True, **_JIT)
+def _counters(nonces, starts, nblk, out, b0, b1):
+    "AES-CTR input blocks of images b0..b1: out[b, i] = nonce_b (3 words) || block number, for runs starts[s] + [0, nblk[s])."
+    for b in range(b0, b1):
+        ob = out[b]
+        n0 = nonces[b, 0]; n1 = nonces[b, 1]; n2 = nonces[b, 2]
         i = 0
         for s in range(starts.shape[0]):
+            st = np.uint32(starts[s])
             for j in range(nblk[s]):
-                out[b, i, 0] = nonces[b, 0]; out[b, i, 1] = nonces[b, 1]; out[b, i, 2] = nonces[b, 2]
-                out[b, i, 3] = np.uint32(starts[s] + j)
-                i += 1
+                ob[i + j, 0] = n0; ob[i + j, 1] = n1; ob[i + j, 2] = n2; ob[i + j, 3] = st + np.uint32(j)
+            i += nblk[s]
+
+@nb.njit(**_JIT)
+def _ecb_open(fns, key):
+    "A libcrypto AES-256-ECB context without padding for key (8 uint32 words); 0 if OpenSSL failed. See `_libcrypto`."
+    ctx = _c0(fns[0])
+    if ctx != 0 and (_c5(fns[1], ctx, fns[5], 0, key.ctypes.data, 0) != 1 or _c2(fns[2], ctx, np.int32(0)) != 1):
+        _c1(fns[4], ctx); ctx = 0
+    return ctx
+
+@nb.njit(**_JIT)
+def _ecb_update(fns, ctx, src, dst) -> bool:
+    "dst = AES-256-ECB of src (uint32 arrays, whole blocks) in the context ctx."
+    n = np.zeros(1, np.int32)
+    return _c5(fns[3], ctx, dst.ctypes.data, n.ctypes.data, src.ctypes.data, np.int32(4 * src.shape[0])) == 1
+
+@nb.njit(**_JIT)
+def _ecb(fns, key, src, dst) -> bool:
+    "dst = AES-256-ECB of src under key (uint32 arrays; 8 key words) by libcrypto; False if OpenSSL failed."
+    ctx = _ecb_open(fns, key)
+    if ctx == 0: return False
+    ok = _ecb_update(fns, ctx, src, dst)
+    _c1(fns[4], ctx)
+    return ok
+
+@nb.njit(**_JIT)
+def _kdf_blocks(n):
+    "The key derivation's input: n blocks (0, 0, 0, i), as uint32 words."
+    ctr = np.zeros(4 * n, np.uint32)
+    for i in range(n): ctr[4 * i + 3] = i
+    return ctr
+
+@nb.njit(**_JIT)
+def _nh_words(m, L):
+    "Key words of the two Toeplitz NH sums of an image's L maps of m words (odd m pads a zero word)."
+    return L * (m + m % 2) + 4
+
+@nb.njit(**_JIT)
+def _fused(cu, key, count, tbits, hbits, lsum, out, nh, given, fns, master, gtab, atab, k, f, L, ok, nxt):
+    """Images end to end, one at a time so that its data stays in cache, taking the next from the shared counter nxt
+    (a thread that starts late takes fewer): `_scan`; its nonce, AES-256 of its NH sums under the nonces' key (or
+    given[b], 3 words, for images bound by their pixels); its stream, of the documented layout; then `_fakes`. The keys come from the master key as in `_derive`, by libcrypto
+    (fns, see `_libcrypto`). The staged path's output; ok[0] = 0 if OpenSSL failed."""
+    m = cu.shape[1]
+    stride = (m + 3) // 4
+    n_nh = _nh_words(m, L) if given.shape[0] == 0 else 0
+    kdf = np.empty(16 + 4 * ((n_nh + 3) // 4), np.uint32)
+    cs = cb = 0
+    if _ecb(fns, master, _kdf_blocks(kdf.shape[0] // 4), kdf):
+        cs = _ecb_open(fns, kdf[:8]); cb = _ecb_open(fns, kdf[8:16])   # the stream's and the nonces' contexts
+    if cs == 0 or cb == 0: ok[0] = 0
+    nhk = kdf[16:16 + n_nh]
+    nw = 4 * ((f + 3) // 4)                                             # words per map and region
+    ctr = np.empty(2 * L * nw, np.uint32)
+    words = np.empty(2 * L * nw, np.uint32)
+    nonce = np.empty(4, np.uint32)
+    mags = np.empty((0, 0), np.float32)
+    B = cu.shape[0] // L
+    while ok[0]:
+        b = _fetch_add(nxt, 1)
+        if b >= B: break
+        r0 = b * L
+        _scan(cu, key, count, tbits, hbits, lsum, nhk, nh, L, b, b + 1)
+        if given.shape[0] > 0: nonce[:3] = given[b]
+        elif not _ecb_update(fns, cb, nh[b].view(np.uint32), nonce): ok[0] = 0
+        i = 0
+        for s in range(2):                                              # region 0: positions, 1: values
+            for l in range(L):
+                st = np.uint32(s * _REGION + l * stride)
+                for j in range(nw // 4):
+                    ctr[i] = nonce[0]; ctr[i + 1] = nonce[1]; ctr[i + 2] = nonce[2]; ctr[i + 3] = st + np.uint32(j)
+                    i += 4
+        if not _ecb_update(fns, cs, ctr, words): ok[0] = 0
+        _fakes(cu[r0:r0 + L], tbits[r0:r0 + L], lsum[r0:r0 + L], count[r0:r0 + L], out[r0:r0 + L],
+               words[:L * nw].reshape(L, nw), words[L * nw:].reshape(L, nw), mags, gtab, atab, k, f, L, True, True, 0, 1)
+    if cs: _c1(fns[4], cs)
+    if cb: _c1(fns[4], cb)
+
+@intrinsic
+def _load_acquire(typingctx, arr):
+    "arr[0] (int64), read atomically: a loop that polls it sees other threads' writes."
+    def codegen(context, builder, sig, args):
+        a = context.make_array(sig.args[0])(context, builder, args[0])
+        return builder.load_atomic(a.data, "acquire", 8)
+    return nbtypes.int64(arr), codegen
+
+@nb.njit(**_JIT)
+def _spin(flag, old, polls) -> bool:
+    "Poll flag[0] without the GIL until it differs from old, at most polls times: whether it did."
+    for _ in range(polls):
+        if _load_acquire(flag) != old: return True
+    return False
+
+@nb.njit(**_JIT)
+def _spin_until(flag, target, polls) -> bool:
+    "Poll flag[0] without the GIL until it reaches target, at most polls times: whether it did."
+    for _ in range(polls):
+        if _load_acquire(flag) >= target: return True
+    return False
+
+@nb.njit(**_JIT)
+def _add(arr, v) -> None: _fetch_add(arr, v)
 
 # %% ../nbs/04_ambiguation.ipynb #b1d0a011
-_POOL: tuple[int, int, ThreadPoolExecutor] | None = None   # (pid, workers, pool): a forked child makes its own
+_SPIN = 1 << 21            # polls (about a millisecond) that an idle worker keeps watching for the next task, then sleeps
+
+class _Team:
+    """Worker threads for the kernels. After a task a worker keeps polling for the next one for about a millisecond
+    (without the GIL) before it sleeps, so that the calls of one pipeline (ambiguate, then random_guess) reach it in
+    microseconds instead of waking a sleeping core each time; `wake` rouses it ahead of a task. A forked child makes
+    its own team (see `_team`)."""
+    def __init__(self, workers: int):
+        self.pid, self.size = os.getpid(), workers
+        self.gen, self.done = np.zeros(1, np.int64), np.zeros(1, np.int64)
+        self.cond, self.job, self.errors = threading.Condition(), (0, [], False), []
+        for i in range(workers): threading.Thread(target=self._loop, args=(i,), daemon=True, name=f"sparsegroups-{i}").start()
+
+    def _loop(self, i: int) -> None:
+        seen = 0
+        while True:
+            if not _spin(self.gen, seen, _SPIN):
+                with self.cond:
+                    while self.gen[0] == seen: self.cond.wait()
+            seen, tasks, counted = self.job                     # one read: the generation and its tasks agree
+            if i < len(tasks):
+                try: tasks[i][0](*tasks[i][1])
+                except BaseException as e: self.errors.append(e)
+            if counted: _add(self.done, 1)
+
+    def _post(self, tasks: list, counted: bool) -> None:
+        with self.cond:
+            self.job = (int(self.gen[0]) + 1, tasks, counted)
+            self.gen[0] += 1
+            self.cond.notify_all()
+
+    def wake(self) -> None:
+        "Rouse the workers (they poll for a task for about a millisecond)."
+        self._post([], False)
+
+    def run(self, tasks: list) -> None:
+        "tasks[0] = (fn, args) in this thread, the others on the workers (at most `size`); returns when all are done."
+        self.errors = []
+        self.done[0] = 0
+        self._post(tasks[1:], True)
+        try: tasks[0][0](*tasks[0][1])
+        finally:
+            while not _spin_until(self.done, self.size, 1 << 20): time.sleep(20e-6)
+        if self.errors: raise self.errors[0]
+
+_TEAM: _Team | None = None
+
+def _team(w: int) -> _Team:
+    "This process's team of at least w - 1 workers."
+    global _TEAM
+    if _TEAM is None or _TEAM.pid != os.getpid() or _TEAM.size < w - 1: _TEAM = _Team(w - 1)
+    return _TEAM
+
+def _threads(n: int) -> int: return max(1, min(torch.get_num_threads(), os.cpu_count() or 1, n))
+
+def _wake(n: int) -> None:
+    "Rouse the team ahead of a `_parallel` or `_shared` call over n items (so that it is polling by then)."
+    if _threads(n) > 1: _team(_threads(n)).wake()
 
 def _parallel(fn, n: int, *args) -> None:
     "fn(*args, i0, i1) over n items in contiguous chunks, one per thread (torch.get_num_threads(); the kernels drop the GIL)."
-    global _POOL
-    w = max(1, min(torch.get_num_threads(), os.cpu_count() or 1, n))
-    if w == 1: fn(*args, 0, n); return
-    if _POOL is None or _POOL[0] != os.getpid() or _POOL[1] < w - 1:
-        _POOL = (os.getpid(), w - 1, ThreadPoolExecutor(w - 1, "sparsegroups-ambiguate"))
-    futs = [_POOL[2].submit(fn, *args, n * i // w, n * (i + 1) // w) for i in range(1, w)]
-    try: fn(*args, 0, n // w)                               # the first chunk in this thread
-    finally:
-        for fut in futs: fut.result()
+    w = _threads(n)
+    if w == 1: fn(*args, 0, n)
+    else: _team(w).run([(fn, args + (n * i // w, n * (i + 1) // w)) for i in range(w)])
 
+def _shared(fn, n: int, *args) -> None:
+    "fn(*args) on every thread at once (as `_parallel`, at most n threads): fn takes its own work from a shared counter."
+    w = _threads(n)
+    if w == 1: fn(*args)
+    else: _team(w).run([(fn, args)] * w)
+
+_FUSED = True   # False: the staged path even where libcrypto loads (tests compare the two)
 _PROFILE: dict | None = None   # the benchmark sets a dict: ambiguate and random_guess append each stage's seconds
 
 def _lap(stage: str, t0: float) -> float:
@@ -302,15 +604,53 @@ def _lap(stage: str, t0: float) -> float:
 def _hmac_rows(key: bytes, msgs, out: list, i0: int, i1: int) -> None:
     for i in range(i0, i1): out[i] = hmac.digest(key, msgs[i], "sha256")[:12]
 
-_REGION = 1 << 24      # AES blocks between the starts of the stream's regions: 0 positions, 1 values, 2 weights, 3 signs
+@functools.cache
+def _libcrypto() -> np.ndarray | None:
+    """OpenSSL's libcrypto, the one Python's hashlib uses: the addresses (int64) of EVP_CIPHER_CTX_new, EVP_EncryptInit_ex,
+    EVP_CIPHER_CTX_set_padding, EVP_EncryptUpdate and EVP_CIPHER_CTX_free, and the value of EVP_aes_256_ecb(), for
+    compiled kernels to call AES-256-ECB without the GIL. None where it cannot be loaded (then the staged path serves,
+    with the `cryptography` package)."""
+    try:
+        lib = ctypes.CDLL(ctypes.util.find_library("crypto") or "libcrypto.so.3")
+        names = ("EVP_CIPHER_CTX_new", "EVP_EncryptInit_ex", "EVP_CIPHER_CTX_set_padding", "EVP_EncryptUpdate", "EVP_CIPHER_CTX_free")
+        fns = [ctypes.cast(getattr(lib, n), ctypes.c_void_p).value for n in names]
+        aes = lib.EVP_aes_256_ecb; aes.restype = ctypes.c_void_p; aes.argtypes = []
+        fns.append(aes())
+    except (OSError, AttributeError): return None
+    return np.array(fns, np.int64) if all(fns) else None
 
-def _nonces(secret: bytes | None, msgs: np.ndarray, tag: bytes, shape: tuple) -> tuple[bytes, np.ndarray]:
-    """The AES key and a 12-byte nonce per image: HMAC-SHA256(secret) of the domain, then of the image's bytes msgs[b]
-    under a key bound to what they are (tag, shape); fresh OS randomness if secret is None."""
-    B = len(msgs)
-    if secret is None: return os.urandom(32), np.frombuffer(os.urandom(12 * B), np.uint8).reshape(B, 12)
-    aes = hmac.digest(secret, _PERSON + b"\x00stream", "sha256")
-    bind = hmac.digest(secret, _PERSON + b"\x01" + tag + np.asarray(shape, "<u4").tobytes(), "sha256")
+def _aes_ecb(key: bytes, blocks: np.ndarray) -> np.ndarray:
+    "AES-256-ECB of contiguous 16-byte blocks (an array of a multiple of 16 bytes): the bytes as uint32 LE."
+    src = np.ascontiguousarray(blocks).reshape(-1).view("<u4")
+    fns = _libcrypto()
+    if fns is not None:
+        dst = np.empty_like(src)
+        if not _ecb(fns, np.frombuffer(key, "<u4"), src, dst):
+            raise RuntimeError("OpenSSL's AES-256-ECB failed")
+        return dst
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    buf = np.empty(src.nbytes + 15, np.uint8)
+    Cipher(algorithms.AES(key), modes.ECB()).encryptor().update_into(memoryview(src).cast("B"), buf)
+    return buf[:src.nbytes].view("<u4")
+
+def _master(secret: bytes, tag: bytes, shape: tuple) -> np.ndarray:
+    "The one HMAC-SHA256 of the secret per call, bound to the domain, what is hashed (tag) and its shape: 8 words."
+    return np.frombuffer(hmac.digest(secret, _PERSON + tag + np.asarray(shape, "<u4").tobytes(), "sha256"), "<u4")
+
+def _derive(master: np.ndarray, n_nh: int) -> tuple[bytes, bytes, np.ndarray]:
+    """From the master key, by AES-256-ECB of the blocks (0, 0, 0, i): the stream's key (blocks 0-1), the nonces' key
+    (2-3) and n_nh words of NH key (from block 4 on)."""
+    w = _aes_ecb(master.tobytes(), _kdf_blocks(4 + (n_nh + 3) // 4))
+    return w[:8].tobytes(), w[8:16].tobytes(), w[16:16 + n_nh]
+
+def _nonces(master: np.ndarray | None, B: int, nh: np.ndarray | None = None, msgs=None,
+            n_nh: int = 0) -> tuple[bytes, np.ndarray]:
+    """The stream's AES key and a 12-byte nonce per image: AES-256 of the image's two NH sums nh (B, 2) under the
+    nonces' key, or the HMAC-SHA256 of its bytes msgs[b] under it. Fresh OS randomness if master is None."""
+    if master is None: return os.urandom(32), np.frombuffer(os.urandom(12 * B), np.uint8).reshape(B, 12)
+    aes, bind, _ = _derive(master, n_nh)
+    if msgs is None:
+        return aes, _aes_ecb(bind, np.ascontiguousarray(nh, "<u8")).view(np.uint8).reshape(B, 16)[:, :12]
     out = [b""] * B
     _parallel(_hmac_rows, B, bind, msgs, out)
     return aes, np.frombuffer(b"".join(out), np.uint8).reshape(B, 12)
@@ -319,19 +659,16 @@ def _words(key: bytes, nonces: np.ndarray, L: int, m: int, regions: list[tuple[i
     """The stream: AES-256 (one ECB call) of the blocks nonce_b || block number (uint32 LE), a counter mode with a nonce
     per image. For each (region, n): map l of image b takes blocks region 2^24 + l ceil(m / 4) + [0, ceil(n / 4)),
     so a map's first words do not depend on n. Returns (B L, 4 ceil(n / 4)) uint32 per region."""
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
     B, stride = len(nonces), (m + 3) // 4
-    nw = [4 * ((n + 3) // 4) for _, n in regions]                       # words per map of each region
-    ctr = np.empty(B * L * sum(nw), "<u4")
     n32 = np.ascontiguousarray(nonces).view("<u4").reshape(B, 3)
+    nw = [4 * ((n + 3) // 4) for _, n in regions]                       # words per map of each region
+    ctr = np.empty((B * L * sum(nw) // 4, 4), "<u4")
     o = 0
     for (s, _), w in zip(regions, nw):                                  # region-major: each region's words are contiguous
-        _counters(n32, np.arange(L, dtype=np.int64) * stride + s * _REGION, np.full(L, w // 4, np.int64),
-                  ctr[o:o + B * L * w].reshape(B, L * w // 4, 4))
-        o += B * L * w
-    buf = np.empty(ctr.nbytes + 15, np.uint8)
-    Cipher(algorithms.AES(key), modes.ECB()).encryptor().update_into(memoryview(ctr).cast("B"), buf)
-    words = buf[:ctr.nbytes].view("<u4")
+        _parallel(_counters, B, n32, np.arange(L, dtype=np.int64) * stride + s * _REGION, np.full(L, w // 4, np.int64),
+                  ctr[o:o + B * L * w // 4].reshape(B, L * w // 4, 4))
+        o += B * L * w // 4
+    words = _aes_ecb(key, ctr)
     offs = np.cumsum([0] + [B * L * w for w in nw])
     return [words[a:a + B * L * w].reshape(B * L, w) for a, w in zip(offs, nw)]
 
@@ -385,17 +722,37 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     B, L, m = code.shape
     if B * L * m == 0: raise ValueError(f"the code {tuple(code.shape)} is empty: nothing to ambiguate")
     if L * m >= 2 ** 26: raise ValueError(f"ambiguate supports codes of fewer than 2^26 entries per image, got L m = {L * m}")
+    _wake(B)                                              # the workers start polling while this thread prepares
     secret = _secret_bytes(secret)
+    if images is not None and (not torch.is_tensor(images) or len(images) != B or not images.is_floating_point()):
+        raise ValueError(f"images must be the {B} encoded images (B, C, H, W) in [0, 1], got "
+                         f"{(tuple(images.shape), images.dtype) if torch.is_tensor(images) else type(images).__name__}")
     R = B * L
     c32 = np.ascontiguousarray(code.detach().to("cpu", torch.float32).numpy()).reshape(R, m)
     cu = c32.view(np.uint32)
     k = int(np.count_nonzero(c32[0]))
-    nw = (m + 31) // 32
     out, key = np.empty((R, m), np.uint32), np.empty((R, m), np.bool_)
     count, tbits, hbits, lsum = np.empty(R, np.int64), np.empty(R, np.uint32), np.empty(R, np.uint32), np.empty(R)
-    msg = np.empty((B, L * nw + L * k), "<u4")            # per image: the support bitmasks, then the values
-    _parallel(_scan, B, cu, out, key, count, tbits, hbits, lsum, msg, k, L)
-    t = _lap("scan", t)
+    nh = np.empty((B, 2), np.uint64)                      # the code's NH sums: its nonces unless images are given
+    if images is not None:                                # bind to the images' 8-bit pixels
+        px = (images.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8).contiguous().numpy()
+        master = None if secret is None else _master(secret, b"image", px.shape[1:] + (L, m))
+    else: master = None if secret is None else _master(secret, b"code", (L, m))   # bind to the code's words
+    fns = _libcrypto() if _FUSED else None
+    fused = (fns is not None and master is not None and stats is None and positions is None
+             and isinstance(k_prime, int) and not isinstance(k_prime, bool) and 1 <= k < k_prime <= m)
+    t = _lap("prepare", t)
+    if fused:                                             # the default case: every stage of an image in one kernel call
+        given = np.zeros((0, 3), "<u4") if images is None else _nonces(master, B, msgs=px.reshape(B, -1))[1].view("<u4")
+        ok = np.ones(1, np.int64)
+        g, a = _log_moment_table()
+        _shared(_fused, B, cu, key, count, tbits, hbits, lsum, out, nh, given, fns, master, g, a, k, k_prime - k, L, ok,
+                np.zeros(1, np.int64))
+        if not ok[0]: raise RuntimeError("OpenSSL's AES-256-ECB failed")
+    else:
+        nhk = _derive(master, _nh_words(m, L))[2] if master is not None and images is None else np.empty(0, np.uint32)
+        _parallel(_scan, B, cu, key, count, tbits, hbits, lsum, nhk, nh, L)
+    t = _lap("kernel" if fused else "scan", t)
     if not (count == k).all():
         raise ValueError(f"every code-map must have the same number of non-zeros (k); found counts from "
                          f"{int(count.min())} to {int(count.max())}")
@@ -408,18 +765,12 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
                          f"{tuple(stats.shape) if torch.is_tensor(stats) else type(stats).__name__}")
     if positions is not None: prior, positive = _position_tables(positions, L, m)
     f = k_prime - k
-    if images is None:                                    # bind to the code: its support and float32 values
-        bits = np.zeros((R, 4 * nw), np.uint8)
-        bits[:, :(m + 7) // 8] = np.packbits(key, axis=-1, bitorder="little")
-        msg[:, :L * nw] = bits.view("<u4").reshape(B, L * nw)
-        msgs, tag, shape = msg, b"code", (L, m)
-    else:                                                 # bind to the images' 8-bit pixels
-        if not torch.is_tensor(images) or len(images) != B or not images.is_floating_point():
-            raise ValueError(f"images must be the {B} encoded images (B, C, H, W) in [0, 1], got "
-                             f"{(tuple(images.shape), images.dtype) if torch.is_tensor(images) else type(images).__name__}")
-        px = (images.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8).contiguous().numpy()
-        msgs, tag, shape = px.reshape(B, -1), b"image", px.shape[1:] + (L, m)
-    aes, nonces = _nonces(secret, msgs, tag, shape)
+    if fused:
+        _lap("finish", t)
+        return (torch.from_numpy(out.view(np.float32)).view(B, L, m).to(device=code.device, dtype=code.dtype),
+                torch.from_numpy(key).view(B, L, m).to(code.device))
+    if images is None: aes, nonces = _nonces(master, B, nh=nh, n_nh=_nh_words(m, L))
+    else: aes, nonces = _nonces(master, B, msgs=px.reshape(B, -1))
     t = _lap("hash", t)
     regions = [(0, f), (1, f)] + ([(2, m), (3, m)] if positions is not None else [])
     pw, vw, *pos_words = _words(aes, nonces, L, m, regions)
@@ -430,7 +781,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
         mags[:] = stats_magnitudes(torch.from_numpy(tbits.view(np.float32)).view(B, L, 1), torch.from_numpy(u).view(B, L, f),
                                    stats.detach().cpu()).reshape(R, f).numpy()
     g, a = _log_moment_table()
-    _parallel(_fakes, B, key, out, tbits, lsum, pw, vw, mags, g, a, k, f, L, stats is None, positions is None)
+    _parallel(_fakes, B, cu, tbits, lsum, count, out, pw, vw, mags, g, a, k, f, L, stats is None, positions is None)
     if positions is not None:
         # Weighted sampling without replacement (Efraimidis-Spirakis keys -log(u) / w, smallest first) with weights
         # w = p / (1 - p) from the positions' frequency p in true supports: a fake lands where true values usually are;
@@ -467,7 +818,7 @@ def random_guess(public: torch.Tensor, k: int, generator: torch.Generator | None
         raise ValueError(f"k={k!r} must be an integer with 1 <= k <= k' (the public code has k'={kp} non-zeros per map)")
     seed = int(torch.randint(0, 2 ** 62, (1,), generator=generator).item())   # the torch generator seeds the kernel
     out, count = np.empty((R, m), np.uint32), np.empty(R, np.int64)
-    _parallel(_guess, R, p2.view(np.uint32), out, count, k, seed)
+    _shared(_guess, (R + 15) // 16, p2.view(np.uint32), out, count, k, seed, np.zeros(1, np.int64))
     _lap("random_guess", t)
     if not (count == kp).all():
         raise ValueError(f"every code-map must have the same number of non-zeros (k'); found counts from "
