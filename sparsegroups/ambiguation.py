@@ -82,6 +82,7 @@ def tail_ratios(u: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 # Compiled kernels (numba). Code rows are handled as uint32 bit patterns; error_model="numpy" lets divisions vectorize.
 # Inner loops index 1-d slices from 0, so that numba's negative-index wrap-around does not stop them vectorizing.
 _JIT = dict(nogil=True, cache=__name__ != "__main__", error_model="numpy")   # no on-disk cache for notebook cells
+_Q002 = 0.5 * math.erfc(0.02 / math.sqrt(2))   # Q(0.02): the lowest cutoff a fake tail may have
 _REGION = 1 << 24      # AES blocks between the starts of the stream's regions: 0 positions, 1 values, 2 weights, 3 signs
 
 @intrinsic
@@ -181,57 +182,8 @@ def _indices(row, dst, nonzero):
     return n
 
 @nb.njit(inline="always", **_JIT)
-def _log(x):
-    "log of a positive normal float64 without calls or branches (so loops of it vectorize): exponent + 2 atanh series."
-    b = _f64_bits(x)
-    mn = _bits_f64((b & np.uint64(0x000FFFFFFFFFFFFF)) | np.uint64(0x3FF0000000000000))      # mantissa in [1, 2)
-    e = _bits_f64((b >> np.uint64(52)) | np.uint64(0x4330000000000000)) - 4503599627371519.0  # exponent: 2^52 + 1023
-    big = mn > 1.4142135623730951
-    mn = mn * 0.5 if big else mn
-    e = e + 1.0 if big else e
-    z = (mn - 1.0) / (mn + 1.0)                                          # |z| < 0.172: ten terms reach 1e-16
-    z2 = z * z
-    s = ((((((((z2 / 19 + 1 / 17) * z2 + 1 / 15) * z2 + 1 / 13) * z2 + 1 / 11) * z2 + 1 / 9) * z2 + 1 / 7) * z2
-          + 1 / 5) * z2 + 1 / 3) * z2 + 1.0
-    return e * 0.6931471805599453 + 2.0 * z * s
-
-# Wichura's AS241 (Applied Statistics 37, 1988): the normal quantile by rational functions, relative error about 1e-16.
-_AS241_A = (3.3871328727963666080e0, 1.3314166789178437745e+2, 1.9715909503065514427e+3, 1.3731693765509461125e+4,
-            4.5921953931549871457e+4, 6.7265770927008700853e+4, 3.3430575583588128105e+4, 2.5090809287301226727e+3)
-_AS241_B = (1.0, 4.2313330701600911252e+1, 6.8718700749205790830e+2, 5.3941960214247511077e+3,
-            2.1213794301586595867e+4, 3.9307895800092710610e+4, 2.8729085735721942674e+4, 5.2264952788528545610e+3)
-_AS241_C = (1.42343711074968357734e0, 4.63033784615654529590e0, 5.76949722146069140550e0, 3.64784832476320460504e0,
-            1.27045825245236838258e0, 2.41780725177450611770e-1, 2.27238449892691845833e-2, 7.74545014278341407640e-4)
-_AS241_D = (1.0, 2.05319162663775882187e0, 1.67638483018380384940e0, 6.89767334985100004550e-1,
-            1.48103976427480074590e-1, 1.51986665636164571966e-2, 5.47593808499534494600e-4, 1.05075007164441684324e-9)
-_AS241_E = (6.65790464350110377720e0, 5.46378491116411436990e0, 1.78482653991729133580e0, 2.96560571828504891230e-1,
-            2.65321895265761230930e-2, 1.24266094738807843860e-3, 2.71155556874348757815e-5, 2.01033439929228813265e-7)
-_AS241_F = (1.0, 5.99832206555887937690e-1, 1.36929880922735805310e-1, 1.48753612908506148525e-2,
-            7.86869131145613259100e-4, 1.84631831751005468180e-5, 1.42151175831644588870e-7, 2.04426310338993978564e-15)
-
-@nb.njit(inline="always", **_JIT)
-def _poly(c, x): return (((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]) * x + c[0])
-
-@nb.njit(inline="always", **_JIT)
-def _upper_q(p, nlogp):
-    "z with Q(z) = p for p in [e^-25, 1/2], given nlogp = -log p; both AS241 branches, then a select (vectorizes)."
-    q = 0.5 - p
-    r = 0.180625 - q * q
-    s = math.sqrt(nlogp) - 1.6
-    central = q <= 0.425
-    return (q * _poly(_AS241_A, r) if central else _poly(_AS241_C, s)) / (_poly(_AS241_B, r) if central else _poly(_AS241_D, s))
-
-@nb.njit(**_JIT)
-def _upper_q_exact(p):
-    "z with Q(z) = p for p in (0, 1/2], every AS241 branch (scalar)."
-    q = 0.5 - p
-    if q <= 0.425: return q * _poly(_AS241_A, 0.180625 - q * q) / _poly(_AS241_B, 0.180625 - q * q)
-    s = math.sqrt(-math.log(p))
-    return _poly(_AS241_C, s - 1.6) / _poly(_AS241_D, s - 1.6) if s <= 5.0 else _poly(_AS241_E, s - 5.0) / _poly(_AS241_F, s - 5.0)
-
-@nb.njit(inline="always", **_JIT)
 def _log32(x):
-    "log of a positive normal float32 without calls or branches, in float32 (about 1e-7): as `_log`, four series terms."
+    "log of a positive normal float32 without calls or branches (so loops of it vectorize), about 1e-7: exponent, then atanh series."
     b = _f32_bits(x)
     mn = _bits_f32((b & np.uint32(0x007FFFFF)) | np.uint32(0x3F800000))   # mantissa in [1, 2)
     e = np.float32(np.int32(b >> np.uint32(23)) - 127)
@@ -243,7 +195,8 @@ def _log32(x):
     s = (((z2 * np.float32(1 / 9) + np.float32(1 / 7)) * z2 + np.float32(1 / 5)) * z2 + np.float32(1 / 3)) * z2 + np.float32(1.0)
     return e * np.float32(0.6931471805599453) + np.float32(2.0) * z * s
 
-# Wichura's PPND7, AS241's single-precision version (relative error about 3e-7): the fakes' quantiles, 16 float32 lanes.
+# Wichura's PPND7 (Applied Statistics 37, 1988; AS241's single-precision version, relative error about 3e-7): the
+# fakes' quantiles, 16 float32 lanes.
 _P7_A = (3.3871327179, 50.434271938, 159.29113202, 59.109374720)
 _P7_B = (1.0, 17.895169469, 78.757757664, 67.187563600)
 _P7_C = (1.4234372777, 2.7568153900, 1.3067284816, 0.17023821103)
@@ -256,7 +209,7 @@ def _poly3(c, x): return ((np.float32(c[3]) * x + np.float32(c[2])) * x + np.flo
 
 @nb.njit(inline="always", **_JIT)
 def _upper_q32(q, nlogp):
-    "z with Q(z) = p, given q = 1/2 - p and nlogp = -log p (float32, p down to e^-3.4e38): PPND7's three branches, then a select."
+    "z with Q(z) = p, given q = 1/2 - p and nlogp = -log p (float32; nlogp reaches below float32.s range): PPND7, a select."
     r = np.float32(0.180625) - q * q
     s = math.sqrt(nlogp)
     s1 = s - np.float32(1.6); s2 = s - np.float32(5.0)
@@ -356,8 +309,7 @@ def _fakes(cu, tbits, lsum, count, out, pw, vw, mags, gtab, atab, k, f, L, gauss
                     else: hi = mid
                 a = atab[lo] + (mlog - gtab[lo]) / (gtab[hi] - gtab[lo]) * (atab[hi] - atab[lo])
             pc = 0.5 * math.erfc(a * 0.7071067811865476) * 2.0 ** (1.0 / k)   # Q(c) = Q(a) 2^(1/k)
-            ac = max(_upper_q_exact(pc), 0.02) if pc < 0.5 else 0.02
-            qc = 0.5 * math.erfc(ac * 0.7071067811865476)
+            qc = min(pc, _Q002)                                         # Q(c), c = max(Q^-1(pc), 0.02)
             hq, qc32, lqc, sigma = np.float32(0.5 - qc), np.float32(qc), np.float32(-math.log(qc)), np.float32(t / a)
             _tail_values(v, mg, hq, qc32, lqc, sigma)
         if place:
