@@ -209,7 +209,7 @@ def _poly3(c, x): return ((np.float32(c[3]) * x + np.float32(c[2])) * x + np.flo
 
 @nb.njit(inline="always", **_JIT)
 def _upper_q32(q, nlogp):
-    "z with Q(z) = p, given q = 1/2 - p and nlogp = -log p (float32; nlogp reaches below float32.s range): PPND7, a select."
+    "z with Q(z) = p, given q = 1/2 - p and nlogp = -log p (float32; nlogp may stand for a p below float32's range): PPND7's three branches, then a select."
     r = np.float32(0.180625) - q * q
     s = math.sqrt(nlogp)
     s1 = s - np.float32(1.6); s2 = s - np.float32(5.0)
