@@ -326,9 +326,10 @@ def _fakes(cu, tbits, lsum, count, out, pw, vw, mags, gtab, atab, k, f, L, gauss
 @nb.njit(inline="always", **_JIT)
 def _guess_row(row, o, ix, rnd, k, x):
     """Keep a uniform random k-subset of row's non-zeros in o (both uint32): a partial Fisher-Yates shuffle of their
-    indices ix by the splitmix64 stream x, drawing the smaller of the kept and the dropped. The number of non-zeros."""
-    for j in range(o.shape[0]): o[j] = 0
+    indices ix by the splitmix64 stream x, drawing the smaller of the kept and the dropped; o is row with the dropped
+    zeroed. The number of non-zeros."""
     n = _indices(row, ix, True)
+    for j in range(o.shape[0]): o[j] = row[j]
     if n < k: return n                                                  # the caller raises
     keep = k <= n - k
     d = k if keep else n - k
@@ -340,10 +341,10 @@ def _guess_row(row, o, ix, rnd, k, x):
     for i in range(d):
         j = rnd[i]
         p = ix[j]; ix[j] = ix[i]; ix[i] = p
-    if keep:
-        for i in range(k): o[ix[i]] = row[ix[i]]
-    else:
-        for i in range(d, n): o[ix[i]] = row[ix[i]]
+    if keep:                                                            # drawn: the kept; the rest are dropped
+        for i in range(d, n): o[ix[i]] = 0
+    else:                                                               # drawn: the dropped
+        for i in range(d): o[ix[i]] = 0
     return n
 
 @nb.njit(fastmath=True, **_JIT)
@@ -763,6 +764,7 @@ def random_guess(public: torch.Tensor, k: int, generator: torch.Generator | None
     _check_code(public)
     t = time.perf_counter()
     B, L, m = public.shape
+    _wake((B * L + 15) // 16)                             # the workers start polling while this thread prepares
     R = B * L
     p2 = np.ascontiguousarray(public.detach().to("cpu", torch.float32).numpy()).reshape(R, m)
     kp = int(np.count_nonzero(p2[0])) if R else 0
