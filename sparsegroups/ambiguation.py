@@ -411,8 +411,9 @@ def _nh_words(m, L):
 def _fused(cu, key, count, tbits, hbits, lsum, out, nh, given, fns, master, gtab, atab, k, f, L, ok, nxt):
     """Images end to end, one at a time so that its data stays in cache, taking the next from the shared counter nxt
     (a thread that starts late takes fewer): `_scan`; its nonce, AES-256 of its NH sums under the nonces' key (or
-    given[b], 3 words, for images bound by their pixels); its stream, of the documented layout; then `_fakes`. The keys come from the master key as in `_derive`, by libcrypto
-    (fns, see `_libcrypto`). The staged path's output; ok[0] = 0 if OpenSSL failed."""
+    given[b], 3 words, for images bound by their pixels); its stream, of the documented layout; then `_fakes`. The
+    keys come from the master key as in `_derive`, by libcrypto (fns, see `_libcrypto`). The staged path's output;
+    ok[0] = 0 if OpenSSL failed."""
     m = cu.shape[1]
     stride = (m + 3) // 4
     n_nh = _nh_words(m, L) if given.shape[0] == 0 else 0
@@ -479,12 +480,12 @@ _SPIN = 1 << 21            # polls (about a millisecond) that an idle worker kee
 class _Team:
     """Worker threads for the kernels. After a task a worker keeps polling for the next one for about a millisecond
     (without the GIL) before it sleeps, so that the calls of one pipeline (ambiguate, then random_guess) reach it in
-    microseconds instead of waking a sleeping core each time; `wake` rouses it ahead of a task. A forked child makes
-    its own team (see `_team`)."""
+    microseconds instead of waking a sleeping core each time; `wake` rouses it ahead of a task. One caller at a time
+    (others wait for the lock); a forked child makes its own team (see `_team`)."""
     def __init__(self, workers: int):
         self.pid, self.size = os.getpid(), workers
         self.gen, self.done = np.zeros(1, np.int64), np.zeros(1, np.int64)
-        self.cond, self.job, self.errors = threading.Condition(), (0, [], False), []
+        self.cond, self.lock, self.job, self.errors = threading.Condition(), threading.Lock(), (0, [], False), []
         for i in range(workers): threading.Thread(target=self._loop, args=(i,), daemon=True, name=f"sparsegroups-{i}").start()
 
     def _loop(self, i: int) -> None:
@@ -506,18 +507,22 @@ class _Team:
             self.cond.notify_all()
 
     def wake(self) -> None:
-        "Rouse the workers (they poll for a task for about a millisecond)."
-        self._post([], False)
+        "Rouse the workers (they poll for a task for about a millisecond), unless a task is running."
+        if self.lock.acquire(blocking=False):
+            try: self._post([], False)
+            finally: self.lock.release()
 
     def run(self, tasks: list) -> None:
         "tasks[0] = (fn, args) in this thread, the others on the workers (at most `size`); returns when all are done."
-        self.errors = []
-        self.done[0] = 0
-        self._post(tasks[1:], True)
-        try: tasks[0][0](*tasks[0][1])
-        finally:
-            while not _spin_until(self.done, self.size, 1 << 20): time.sleep(20e-6)
-        if self.errors: raise self.errors[0]
+        with self.lock:
+            self.errors = []
+            self.done[0] = 0
+            self._post(tasks[1:], True)
+            try: tasks[0][0](*tasks[0][1])
+            finally:
+                while not _spin_until(self.done, self.size, 1 << 20): time.sleep(20e-6)
+            errors = self.errors
+        if errors: raise errors[0]
 
 _TEAM: _Team | None = None
 
