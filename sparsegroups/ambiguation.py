@@ -86,14 +86,6 @@ _Q002 = 0.5 * math.erfc(0.02 / math.sqrt(2))   # Q(0.02): the lowest cutoff a fa
 _REGION = 1 << 24      # AES blocks between the starts of the stream's regions: 0 positions, 1 values, 2 weights, 3 signs
 
 @intrinsic
-def _f64_bits(typingctx, x):
-    return nbtypes.uint64(nbtypes.float64), lambda context, builder, sig, args: builder.bitcast(args[0], ir.IntType(64))
-
-@intrinsic
-def _bits_f64(typingctx, x):
-    return nbtypes.float64(nbtypes.uint64), lambda context, builder, sig, args: builder.bitcast(args[0], ir.DoubleType())
-
-@intrinsic
 def _bits_f32(typingctx, x):
     return nbtypes.float32(nbtypes.uint32), lambda context, builder, sig, args: builder.bitcast(args[0], ir.FloatType())
 
@@ -158,9 +150,11 @@ def _compress16(nonzero: bool):
             mod = builder.module
             if _AVX512:
                 fn = mod.declare_intrinsic("llvm.x86.avx512.mask.compress.v16i32", fnty=ir.FunctionType(v16, [v16, v16, m16]))
-                builder.store(builder.call(fn, [idx, ir.Constant(v16, ir.Undefined), mask]), builder.bitcast(q, v16.as_pointer()), align=4)
+                packed = builder.call(fn, [idx, ir.Constant(v16, ir.Undefined), mask])
+                builder.store(packed, builder.bitcast(q, v16.as_pointer()), align=4)
             else:
-                fn = mod.declare_intrinsic("llvm.masked.compressstore.v16i32", fnty=ir.FunctionType(ir.VoidType(), [v16, i32.as_pointer(), m16]))
+                fnty = ir.FunctionType(ir.VoidType(), [v16, i32.as_pointer(), m16])
+                fn = mod.declare_intrinsic("llvm.masked.compressstore.v16i32", fnty=fnty)
                 builder.call(fn, [idx, q, mask])
             pop = mod.declare_intrinsic("llvm.ctpop.i16", fnty=ir.FunctionType(ir.IntType(16), [ir.IntType(16)]))
             return builder.zext(builder.call(pop, [builder.bitcast(mask, ir.IntType(16))]), ir.IntType(64))
@@ -183,7 +177,7 @@ def _indices(row, dst, nonzero):
 
 @nb.njit(inline="always", **_JIT)
 def _log32(x):
-    "log of a positive normal float32 without calls or branches (so loops of it vectorize), about 1e-7: exponent, then atanh series."
+    "log of a positive normal float32 without calls or branches (loops of it vectorize), about 1e-7: exponent, atanh series."
     b = _f32_bits(x)
     mn = _bits_f32((b & np.uint32(0x007FFFFF)) | np.uint32(0x3F800000))   # mantissa in [1, 2)
     e = np.float32(np.int32(b >> np.uint32(23)) - 127)
@@ -209,7 +203,8 @@ def _poly3(c, x): return ((np.float32(c[3]) * x + np.float32(c[2])) * x + np.flo
 
 @nb.njit(inline="always", **_JIT)
 def _upper_q32(q, nlogp):
-    "z with Q(z) = p, given q = 1/2 - p and nlogp = -log p (float32; nlogp may stand for a p below float32's range): PPND7's three branches, then a select."
+    """z with Q(z) = p, given q = 1/2 - p and nlogp = -log p (float32; nlogp may stand for a p below float32's range):
+    PPND7's three branches, then a select."""
     r = np.float32(0.180625) - q * q
     s = math.sqrt(nlogp)
     s1 = s - np.float32(1.6); s2 = s - np.float32(5.0)
@@ -570,7 +565,8 @@ def _libcrypto() -> np.ndarray | None:
     with the `cryptography` package)."""
     try:
         lib = ctypes.CDLL(ctypes.util.find_library("crypto") or "libcrypto.so.3")
-        names = ("EVP_CIPHER_CTX_new", "EVP_EncryptInit_ex", "EVP_CIPHER_CTX_set_padding", "EVP_EncryptUpdate", "EVP_CIPHER_CTX_free")
+        names = ("EVP_CIPHER_CTX_new", "EVP_EncryptInit_ex", "EVP_CIPHER_CTX_set_padding", "EVP_EncryptUpdate",
+                 "EVP_CIPHER_CTX_free")
         fns = [ctypes.cast(getattr(lib, n), ctypes.c_void_p).value for n in names]
         aes = lib.EVP_aes_256_ecb; aes.restype = ctypes.c_void_p; aes.argtypes = []
         fns.append(aes())
