@@ -377,9 +377,12 @@ def _ecb_open(fns, key):
 
 @nb.njit(**_JIT)
 def _ecb_update(fns, ctx, src, dst) -> bool:
-    "dst = AES-256-ECB of src (uint32 arrays, whole blocks) in the context ctx."
+    "dst = AES-256-ECB of src (uint32 arrays, whole blocks) in the context ctx, 1 GiB per call (OpenSSL takes an int)."
     n = np.zeros(1, np.int32)
-    return _c5(fns[3], ctx, dst.ctypes.data, n.ctypes.data, src.ctypes.data, np.int32(4 * src.shape[0])) == 1
+    for i in range(0, src.shape[0], 1 << 28):
+        a = src[i:i + (1 << 28)]
+        if _c5(fns[3], ctx, dst[i:].ctypes.data, n.ctypes.data, a.ctypes.data, np.int32(4 * a.shape[0])) != 1: return False
+    return True
 
 @nb.njit(**_JIT)
 def _ecb(fns, key, src, dst) -> bool:
