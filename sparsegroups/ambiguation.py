@@ -422,9 +422,13 @@ def _fused(cu, key, count, tbits, hbits, lsum, out, nh, given, fns, master, gtab
     if cs == 0 or cb == 0: ok[0] = 0
     nhk = kdf[16:16 + n_nh]
     nw = 4 * ((f + 3) // 4)                                             # words per map and region
-    ctr = np.empty(2 * L * nw, np.uint32)
+    starts = np.empty(2 * L, np.int64)                                  # region 0: positions, 1: values
+    for s in range(2):
+        for l in range(L): starts[s * L + l] = s * _REGION + l * stride
+    nblk = np.full(2 * L, nw // 4, np.int64)
+    ctr = np.empty((1, 2 * L * nw // 4, 4), np.uint32)
     words = np.empty(2 * L * nw, np.uint32)
-    nonce = np.empty(4, np.uint32)
+    nonce = np.empty((1, 4), np.uint32)
     mags = np.empty((0, 0), np.float32)
     B = cu.shape[0] // L
     while ok[0]:
@@ -432,16 +436,10 @@ def _fused(cu, key, count, tbits, hbits, lsum, out, nh, given, fns, master, gtab
         if b >= B: break
         r0 = b * L
         _scan(cu, key, count, tbits, hbits, lsum, nhk, nh, L, b, b + 1)
-        if given.shape[0] > 0: nonce[:3] = given[b]
-        elif not _ecb_update(fns, cb, nh[b].view(np.uint32), nonce): ok[0] = 0
-        i = 0
-        for s in range(2):                                              # region 0: positions, 1: values
-            for l in range(L):
-                st = np.uint32(s * _REGION + l * stride)
-                for j in range(nw // 4):
-                    ctr[i] = nonce[0]; ctr[i + 1] = nonce[1]; ctr[i + 2] = nonce[2]; ctr[i + 3] = st + np.uint32(j)
-                    i += 4
-        if not _ecb_update(fns, cs, ctr, words): ok[0] = 0
+        if given.shape[0] > 0: nonce[0, :3] = given[b]
+        elif not _ecb_update(fns, cb, nh[b].view(np.uint32), nonce[0]): ok[0] = 0
+        _counters(nonce, starts, nblk, ctr, 0, 1)
+        if not _ecb_update(fns, cs, ctr.reshape(-1), words): ok[0] = 0
         _fakes(cu[r0:r0 + L], tbits[r0:r0 + L], lsum[r0:r0 + L], count[r0:r0 + L], out[r0:r0 + L],
                words[:L * nw].reshape(L, nw), words[L * nw:].reshape(L, nw), mags, gtab, atab, k, f, L, True, True, 0, 1)
     if cs: _c1(fns[4], cs)
