@@ -454,13 +454,6 @@ def _load_acquire(typingctx, arr):
     return nbtypes.int64(arr), codegen
 
 @nb.njit(**_JIT)
-def _spin(flag, old, polls) -> bool:
-    "Poll flag[0] without the GIL until it differs from old, at most polls times: whether it did."
-    for _ in range(polls):
-        if _load_acquire(flag) != old: return True
-    return False
-
-@nb.njit(**_JIT)
 def _spin_until(flag, target, polls) -> bool:
     "Poll flag[0] without the GIL until it reaches target, at most polls times: whether it did."
     for _ in range(polls):
@@ -487,7 +480,7 @@ class _Team:
     def _loop(self, i: int) -> None:
         seen = 0
         while True:
-            if not _spin(self.gen, seen, _SPIN):
+            if not _spin_until(self.gen, seen + 1, _SPIN):       # the generation only grows
                 with self.cond:
                     while self.gen[0] == seen: self.cond.wait()
             seen, tasks, counted = self.job                     # one read: the generation and its tasks agree
@@ -720,36 +713,35 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
                          f"{tuple(stats.shape) if torch.is_tensor(stats) else type(stats).__name__}")
     if positions is not None: prior, positive = _position_tables(positions, L, m)
     f = k_prime - k
-    if fused:
-        _lap("finish", t)
-        return (torch.from_numpy(out.view(np.float32)).view(B, L, m).to(device=code.device, dtype=code.dtype),
-                torch.from_numpy(key).view(B, L, m).to(code.device))
-    if images is None: aes, nonces = _nonces(master, B, nh=nh, n_nh=_nh_words(m, L))
-    else: aes, nonces = _nonces(master, B, msgs=px.reshape(B, -1))
-    t = _lap("hash", t)
-    regions = [(0, f), (1, f)] + ([(2, m), (3, m)] if positions is not None else [])
-    pw, vw, *pos_words = _words(aes, nonces, L, m, regions)
-    t = _lap("stream", t)
-    mags = np.empty((R, f) if stats is not None or positions is not None else (0, 0), np.float32)
-    if stats is not None:                                 # inverse CDF of the stored ratio quantiles of each channel
-        u = ((vw[:, :f] & np.uint32(0x7FFFFFFF)).astype(np.float64) + 1) * 2.0 ** -31
-        mags[:] = stats_magnitudes(torch.from_numpy(tbits.view(np.float32)).view(B, L, 1), torch.from_numpy(u).view(B, L, f),
-                                   stats.detach().cpu()).reshape(R, f).numpy()
-    g, a = _log_moment_table()
-    _parallel(_fakes, B, cu, tbits, lsum, count, out, pw, vw, mags, g, a, k, f, L, stats is None, positions is None)
-    if positions is not None:
-        # Weighted sampling without replacement (Efraimidis-Spirakis keys -log(u) / w, smallest first) with weights
-        # w = p / (1 - p) from the positions' frequency p in true supports: a fake lands where true values usually are;
-        # its sign is negative with the position's frequency of negative values.
-        ew, sw = (w[:, :m] for w in pos_words)
-        ekey = -np.log(((ew >> 1).astype(np.float64) + 1) * 2.0 ** -31) / np.tile(prior / (1 - prior), (B, 1))
-        ekey[key] = np.inf
-        pos = np.argpartition(ekey, f - 1, axis=1)[:, :f] if f < m else np.argsort(ekey, axis=1)
-        pos = np.take_along_axis(pos, np.argsort(np.take_along_axis(ekey, pos, 1), axis=1), 1)   # by rank
-        rows = np.arange(R)[:, None]
-        neg = (np.take_along_axis(sw, pos, 1).astype(np.float64) + 0.5) * 2.0 ** -32 >= np.tile(positive, (B, 1))[rows, pos]
-        out[rows, pos] = mags.view(np.uint32) | (neg.astype(np.uint32) << np.uint32(31))
-    _lap("fakes", t)
+    if not fused:                                         # the staged path: the batch's nonces, stream, fakes
+        if images is None: aes, nonces = _nonces(master, B, nh=nh, n_nh=_nh_words(m, L))
+        else: aes, nonces = _nonces(master, B, msgs=px.reshape(B, -1))
+        t = _lap("hash", t)
+        regions = [(0, f), (1, f)] + ([(2, m), (3, m)] if positions is not None else [])
+        pw, vw, *pos_words = _words(aes, nonces, L, m, regions)
+        t = _lap("stream", t)
+        mags = np.empty((R, f) if stats is not None or positions is not None else (0, 0), np.float32)
+        if stats is not None:                             # inverse CDF of the stored ratio quantiles of each channel
+            u = ((vw[:, :f] & np.uint32(0x7FFFFFFF)).astype(np.float64) + 1) * 2.0 ** -31
+            t_map = torch.from_numpy(tbits.view(np.float32)).view(B, L, 1)
+            mags[:] = stats_magnitudes(t_map, torch.from_numpy(u).view(B, L, f), stats.detach().cpu()).reshape(R, f).numpy()
+        g, a = _log_moment_table()
+        _parallel(_fakes, B, cu, tbits, lsum, count, out, pw, vw, mags, g, a, k, f, L, stats is None, positions is None)
+        if positions is not None:
+            # Weighted sampling without replacement (Efraimidis-Spirakis keys -log(u) / w, smallest first) with
+            # weights w = p / (1 - p) from the positions' frequency p in true supports: a fake lands where true values
+            # usually are; its sign is negative with the position's frequency of negative values.
+            ew, sw = (w[:, :m] for w in pos_words)
+            ekey = -np.log(((ew >> 1).astype(np.float64) + 1) * 2.0 ** -31) / np.tile(prior / (1 - prior), (B, 1))
+            ekey[key] = np.inf
+            pos = np.argpartition(ekey, f - 1, axis=1)[:, :f] if f < m else np.argsort(ekey, axis=1)
+            pos = np.take_along_axis(pos, np.argsort(np.take_along_axis(ekey, pos, 1), axis=1), 1)   # by rank
+            rows = np.arange(R)[:, None]
+            su = (np.take_along_axis(sw, pos, 1).astype(np.float64) + 0.5) * 2.0 ** -32
+            neg = su >= np.tile(positive, (B, 1))[rows, pos]
+            out[rows, pos] = mags.view(np.uint32) | (neg.astype(np.uint32) << np.uint32(31))
+        _lap("fakes", t)
+    else: _lap("finish", t)
     return (torch.from_numpy(out.view(np.float32)).view(B, L, m).to(device=code.device, dtype=code.dtype),
             torch.from_numpy(key).view(B, L, m).to(code.device))
 
