@@ -220,9 +220,9 @@ def _tail_values(v, mg, hq, qc, lqc, sigma):
     integers through float64 (exact, then one rounding), the loop's vector body and its remainders round alike: a map's
     i-th fake does not depend on how many there are."""
     for i in range(mg.shape[0]):
-        w = np.int64(v[i] & np.uint32(0x7FFFFFFF))
-        u = np.float32(np.float64(w + 1) * 2.0 ** -31)
-        q = hq + np.float32(np.float64(0x7FFFFFFF - w) * 2.0 ** -31) * qc    # 1/2 - u Q(c), without cancellation
+        w = v[i] & np.uint32(0x7FFFFFFF)
+        u = np.float32(w + np.uint32(1)) * np.float32(2.0 ** -31)
+        q = hq + np.float32(np.uint32(0x7FFFFFFF) - w) * np.float32(2.0 ** -31) * qc   # 1/2 - u Q(c), without cancellation
         mg[i] = _upper_q32(q, lqc - _log32(u)) * sigma
 
 @nb.njit(fastmath=True, **_JIT)
@@ -241,14 +241,16 @@ def _scan(cu, key, count, tbits, hbits, lsum, nhk, nh, L, b0, b1):
             for j0 in range(0, m, 512):                               # 512 mantissas in [1, 2) multiply to < 2^512
                 x = row[j0:j0 + 512]; kx = kr[j0:j0 + 512]
                 pr = 1.0
+                n32 = np.int32(0); e32 = np.int32(0)                  # 32-bit lanes: 512 exponents sum to < 2^17
                 for j in range(x.shape[0]):
                     mag = x[j] & np.uint32(0x7FFFFFFF)
                     kx[j] = mag != 0
-                    nz += mag != 0
-                    tb = min(tb, mag - np.uint32(1))                  # zeros wrap around to the largest value
-                    hb = max(hb, mag)                                 # >= 0x7F800000: infinity or NaN
-                    es += np.int64(mag >> np.uint32(23)) if mag != 0 else np.int64(127)
+                    n32 = np.int32(n32 + np.int32(mag != 0))
+                    tb = min(tb, np.uint32(mag - np.uint32(1)))       # zeros wrap around to the largest value
+                    hb = np.uint32(max(hb, mag))                      # >= 0x7F800000: infinity or NaN
+                    e32 = np.int32(e32 + (np.int32(mag >> np.uint32(23)) if mag != 0 else np.int32(127)))
                     pr *= np.float64(_bits_f32((mag & np.uint32(0x7FFFFF)) | np.uint32(0x3F800000)))
+                nz += n32; es += e32
                 ls += math.log(pr)
             count[r] = nz
             tbits[r] = tb + np.uint32(1); hbits[r] = hb
@@ -285,6 +287,7 @@ def _fakes(cu, tbits, lsum, count, out, pw, vw, mags, gtab, atab, k, f, L, gauss
     fr = np.empty(m + 16, np.int32)
     jj = np.empty(f, np.int64)
     bits = np.empty(f, np.uint32)
+    pk = 2.0 ** (1.0 / k)
     for r in range(b0 * L, b1 * L):
         if count[r] != k: continue
         o = out[r]; row = cu[r]
@@ -303,7 +306,7 @@ def _fakes(cu, tbits, lsum, count, out, pw, vw, mags, gtab, atab, k, f, L, gauss
                     if gtab[mid] <= mlog: lo = mid
                     else: hi = mid
                 a = atab[lo] + (mlog - gtab[lo]) / (gtab[hi] - gtab[lo]) * (atab[hi] - atab[lo])
-            pc = 0.5 * math.erfc(a * 0.7071067811865476) * 2.0 ** (1.0 / k)   # Q(c) = Q(a) 2^(1/k)
+            pc = 0.5 * math.erfc(a * 0.7071067811865476) * pk           # Q(c) = Q(a) 2^(1/k)
             qc = min(pc, _Q002)                                         # Q(c), c = max(Q^-1(pc), 0.02)
             hq, qc32, lqc, sigma = np.float32(0.5 - qc), np.float32(qc), np.float32(-math.log(qc)), np.float32(t / a)
             _tail_values(v, mg, hq, qc32, lqc, sigma)
@@ -313,10 +316,10 @@ def _fakes(cu, tbits, lsum, count, out, pw, vw, mags, gtab, atab, k, f, L, gauss
             for i in range(f):                                          # draw i: uniform over the n - i left (32-bit)
                 jj[i] = i + np.int64((np.uint64(p_[i]) * np.uint64(n - i)) >> np.uint64(32))
                 bits[i] = _f32_bits(mg[i]) | (v[i] & np.uint32(0x80000000))
-            for i in range(f):
-                j = jj[i]
-                p = fr[j]; fr[j] = fr[i]; fr[i] = p
-            for i in range(f): o[fr[i]] = bits[i]
+            for i in range(f):                                          # swap i and j; slot i is final
+                j = np.uint64(jj[i])                                    # unsigned indices: no wrap-around test
+                p = fr[j]; fr[j] = fr[np.uint64(i)]
+                o[np.uint32(p)] = bits[i]
 
 @nb.njit(inline="always", **_JIT)
 def _guess_row(row, o, ix, rnd, k, x):
@@ -333,13 +336,15 @@ def _guess_row(row, o, ix, rnd, k, x):
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         rnd[i] = i + np.int64((((z ^ (z >> np.uint64(31))) >> np.uint64(32)) * np.uint64(n - i)) >> np.uint64(32))
-    for i in range(d):
-        j = rnd[i]
-        p = ix[j]; ix[j] = ix[i]; ix[i] = p
+    # Swap slots i and j; slot i is final and is not read again (unsigned indices: no wrap-around test).
     if keep:                                                            # drawn: the kept; the rest are dropped
-        for i in range(d, n): o[ix[i]] = 0
+        for i in range(d): ix[np.uint64(rnd[i])] = ix[np.uint64(i)]
+        for i in range(d, n): o[np.uint32(ix[i])] = 0
     else:                                                               # drawn: the dropped
-        for i in range(d): o[ix[i]] = 0
+        for i in range(d):
+            j = np.uint64(rnd[i])
+            o[np.uint32(ix[j])] = 0
+            ix[j] = ix[np.uint64(i)]
     return n
 
 @nb.njit(fastmath=True, **_JIT)
@@ -358,13 +363,16 @@ def _guess(pu, out, count, k, seed, nxt):
 def _counters(nonces, starts, nblk, out, b0, b1):
     "AES-CTR input blocks of images b0..b1: out[b, i] = nonce_b (3 words) || block number, for runs starts[s] + [0, nblk[s])."
     for b in range(b0, b1):
-        ob = out[b]
-        n0 = nonces[b, 0]; n1 = nonces[b, 1]; n2 = nonces[b, 2]
+        ob = out[b].reshape(-1).view(np.uint64)                         # little-endian word pairs: 2 per block
+        w01 = np.uint64(nonces[b, 0]) | (np.uint64(nonces[b, 1]) << np.uint64(32))
+        w2 = np.uint64(nonces[b, 2])
         i = 0
         for s in range(starts.shape[0]):
-            st = np.uint32(starts[s])
+            st = np.uint64(np.uint32(starts[s]))
+            run = ob[2 * i:2 * (i + nblk[s])]
             for j in range(nblk[s]):
-                ob[i + j, 0] = n0; ob[i + j, 1] = n1; ob[i + j, 2] = n2; ob[i + j, 3] = st + np.uint32(j)
+                run[2 * j] = w01
+                run[2 * j + 1] = w2 | (((st + np.uint64(j)) & np.uint64(0xFFFFFFFF)) << np.uint64(32))
             i += nblk[s]
 
 @nb.njit(**_JIT)
@@ -475,6 +483,7 @@ class _Team:
         self.pid, self.size = os.getpid(), workers
         self.gen, self.done = np.zeros(1, np.int64), np.zeros(1, np.int64)
         self.cond, self.lock, self.job, self.errors = threading.Condition(), threading.Lock(), (0, [], False), []
+        self.asleep = 0                                         # workers waiting on cond (not polling)
         for i in range(workers): threading.Thread(target=self._loop, args=(i,), daemon=True, name=f"sparsegroups-{i}").start()
 
     def _loop(self, i: int) -> None:
@@ -482,7 +491,9 @@ class _Team:
         while True:
             if not _spin_until(self.gen, seen + 1, _SPIN):       # the generation only grows
                 with self.cond:
+                    self.asleep += 1
                     while self.gen[0] == seen: self.cond.wait()
+                    self.asleep -= 1
             seen, tasks, counted = self.job                     # one read: the generation and its tasks agree
             if i < len(tasks):
                 try: tasks[i][0](*tasks[i][1])
@@ -496,8 +507,9 @@ class _Team:
             self.cond.notify_all()
 
     def wake(self) -> None:
-        "Rouse the workers (they poll for a task for about a millisecond), unless a task is running."
-        if self.lock.acquire(blocking=False):
+        """Rouse sleeping workers (they poll for a task for about a millisecond), unless a task is running. Polling ones
+        are left alone: a roused worker takes the GIL for a moment, which costs the caller more than it saves."""
+        if self.asleep and self.lock.acquire(blocking=False):
             try: self._post([], False)
             finally: self.lock.release()
 
