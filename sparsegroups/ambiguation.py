@@ -477,13 +477,13 @@ _SPIN = 1 << 21            # polls (about a millisecond) that an idle worker kee
 class _Team:
     """Worker threads for the kernels. After a task a worker keeps polling for the next one for about a millisecond
     (without the GIL) before it sleeps, so that the calls of one pipeline (ambiguate, then random_guess) reach it in
-    microseconds instead of waking a sleeping core each time; `wake` rouses it ahead of a task. One caller at a time
-    (others wait for the lock); a forked child makes its own team (see `_team`)."""
+    microseconds instead of waking a sleeping core each time. Nothing rouses a sleeping worker ahead of a task: a
+    roused worker takes the GIL back from the caller's preparations, which cost more than the wake-up saved. One caller
+    at a time (others wait for the lock); a forked child makes its own team (see `_team`)."""
     def __init__(self, workers: int):
         self.pid, self.size = os.getpid(), workers
         self.gen, self.done = np.zeros(1, np.int64), np.zeros(1, np.int64)
-        self.cond, self.lock, self.job, self.errors = threading.Condition(), threading.Lock(), (0, [], False), []
-        self.asleep = 0                                         # workers waiting on cond (not polling)
+        self.cond, self.lock, self.job, self.errors = threading.Condition(), threading.Lock(), (0, []), []
         for i in range(workers): threading.Thread(target=self._loop, args=(i,), daemon=True, name=f"sparsegroups-{i}").start()
 
     def _loop(self, i: int) -> None:
@@ -491,34 +491,22 @@ class _Team:
         while True:
             if not _spin_until(self.gen, seen + 1, _SPIN):       # the generation only grows
                 with self.cond:
-                    self.asleep += 1
                     while self.gen[0] == seen: self.cond.wait()
-                    self.asleep -= 1
-            seen, tasks, counted = self.job                     # one read: the generation and its tasks agree
+            seen, tasks = self.job                              # one read: the generation and its tasks agree
             if i < len(tasks):
                 try: tasks[i][0](*tasks[i][1])
                 except BaseException as e: self.errors.append(e)
-            if counted: _add(self.done, 1)
-
-    def _post(self, tasks: list, counted: bool) -> None:
-        with self.cond:
-            self.job = (int(self.gen[0]) + 1, tasks, counted)
-            self.gen[0] += 1
-            self.cond.notify_all()
-
-    def wake(self) -> None:
-        """Rouse sleeping workers (they poll for a task for about a millisecond), unless a task is running. Polling ones
-        are left alone: a roused worker takes the GIL for a moment, which costs the caller more than it saves."""
-        if self.asleep and self.lock.acquire(blocking=False):
-            try: self._post([], False)
-            finally: self.lock.release()
+            _add(self.done, 1)
 
     def run(self, tasks: list) -> None:
         "tasks[0] = (fn, args) in this thread, the others on the workers (at most `size`); returns when all are done."
         with self.lock:
             self.errors = []
             self.done[0] = 0
-            self._post(tasks[1:], True)
+            with self.cond:
+                self.job = (int(self.gen[0]) + 1, tasks[1:])
+                self.gen[0] += 1
+                self.cond.notify_all()
             try: tasks[0][0](*tasks[0][1])
             finally:
                 while not _spin_until(self.done, self.size, 1 << 20): time.sleep(20e-6)
@@ -534,10 +522,6 @@ def _team(w: int) -> _Team:
     return _TEAM
 
 def _threads(n: int) -> int: return max(1, min(torch.get_num_threads(), os.cpu_count() or 1, n))
-
-def _wake(n: int) -> None:
-    "Rouse the team ahead of a `_parallel` or `_shared` call over n items (so that it is polling by then)."
-    if _threads(n) > 1: _team(_threads(n)).wake()
 
 def _parallel(fn, n: int, *args) -> None:
     "fn(*args, i0, i1) over n items in contiguous chunks, one per thread (torch.get_num_threads(); the kernels drop the GIL)."
@@ -682,7 +666,6 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     B, L, m = code.shape
     if B * L * m == 0: raise ValueError(f"the code {tuple(code.shape)} is empty: nothing to ambiguate")
     if L * m >= 2 ** 26: raise ValueError(f"ambiguate supports codes of fewer than 2^26 entries per image, got L m = {L * m}")
-    _wake(B)                                              # the workers start polling while this thread prepares
     secret = _secret_bytes(secret)
     if images is not None and (not torch.is_tensor(images) or len(images) != B or not images.is_floating_point()):
         raise ValueError(f"images must be the {B} encoded images (B, C, H, W) in [0, 1], got "
@@ -770,7 +753,6 @@ def random_guess(public: torch.Tensor, k: int, generator: torch.Generator | None
     _check_code(public)
     t = time.perf_counter()
     B, L, m = public.shape
-    _wake((B * L + 15) // 16)                             # the workers start polling while this thread prepares
     R = B * L
     p2 = np.ascontiguousarray(public.detach().to("cpu", torch.float32).numpy()).reshape(R, m)
     kp = int(np.count_nonzero(p2[0])) if R else 0
