@@ -226,31 +226,32 @@ def _tail_values(v, mg, hq, qc, lqc, sigma):
         mg[i] = _upper_q32(q, lqc - _log32(u)) * sigma
 
 @nb.njit(fastmath=True, **_JIT)
-def _scan(cu, key, count, tbits, hbits, lsum, nhk, nh, L, b0, b1):
-    """Images b0..b1 of the code rows cu (B L, m), as uint32: each row's support to key, its number of non-zeros, the
-    bits of its smallest and largest magnitudes and the sum of its log magnitudes. nh[b]: two Toeplitz NH sums of image
-    b's words under the key words nhk (when nhk is not empty)."""
+def _scan(cu, key, out, count, tbits, hbits, lsum, nhk, nh, L, b0, b1):
+    """Images b0..b1 of the code rows cu (B L, m), as uint32: each row copied to out and its support to key, its number
+    of non-zeros, the bits of its smallest and largest magnitudes and the sum of its log magnitudes. nh[b]: two Toeplitz
+    NH sums of image b's words under the key words nhk (when nhk is not empty)."""
     m = cu.shape[1]
     h = (m + 1) // 2                                                  # NH pairs (j, j + h); odd m pads a zero word
     for b in range(b0, b1):
         h0 = np.uint64(0); h1 = np.uint64(0)
         for l in range(L):
             r = b * L + l
-            row = cu[r]; kr = key[r]
+            row = cu[r]; kr = key[r]; orow = out[r]
             tb = np.uint32(0xFFFFFFFF); hb = np.uint32(0); es = np.int64(0); ls = 0.0; nz = 0
             for j0 in range(0, m, 512):                               # 512 mantissas in [1, 2) multiply to < 2^512
-                x = row[j0:j0 + 512]; kx = kr[j0:j0 + 512]
+                x = row[j0:j0 + 512]; kx = kr[j0:j0 + 512]; ox = orow[j0:j0 + 512]
                 pr = 1.0
                 n32 = np.int32(0); e32 = np.int32(0)                  # 32-bit lanes: 512 exponents sum to < 2^17
                 for j in range(x.shape[0]):
+                    ox[j] = x[j]
                     mag = x[j] & np.uint32(0x7FFFFFFF)
                     kx[j] = mag != 0
                     n32 = np.int32(n32 + np.int32(mag != 0))
                     tb = min(tb, np.uint32(mag - np.uint32(1)))       # zeros wrap around to the largest value
                     hb = np.uint32(max(hb, mag))                      # >= 0x7F800000: infinity or NaN
-                    e32 = np.int32(e32 + (np.int32(mag >> np.uint32(23)) if mag != 0 else np.int32(127)))
+                    e32 = np.int32(e32 + np.int32(mag >> np.uint32(23)))  # zeros: exponent 0 here, 127 below
                     pr *= np.float64(_bits_f32((mag & np.uint32(0x7FFFFF)) | np.uint32(0x3F800000)))
-                nz += n32; es += e32
+                nz += n32; es += e32 + 127 * (x.shape[0] - n32)
                 ls += math.log(pr)
             count[r] = nz
             tbits[r] = tb + np.uint32(1); hbits[r] = hb
@@ -275,12 +276,12 @@ def _scan(cu, key, count, tbits, hbits, lsum, nhk, nh, L, b0, b1):
         nh[b, 0] = h0; nh[b, 1] = h1
 
 @nb.njit(**_JIT)
-def _fakes(cu, tbits, lsum, count, out, pw, vw, mags, gtab, atab, k, f, L, gauss, place, b0, b1):
-    """Images b0..b1. gauss: the f fake magnitudes of every map into mags (B L, f), from its own Gaussian tail (a = t /
-    sigma fitted to the mean log-ratio by the table gtab -> atab, cutoff at the median below t) and its value words vw.
-    Each code row of cu is copied to out (uint32 rows); place: a partial Fisher-Yates shuffle of the map's free positions
-    by its position words pw puts mags there, with the value words' top bits as signs. With both, mags is left alone.
-    Rows without k non-zeros are skipped (the caller raises)."""
+def _fakes(tbits, lsum, count, out, pw, vw, mags, gtab, atab, k, f, L, gauss, place, b0, b1):
+    """Images b0..b1 of out, the code rows as uint32 (`_scan` copies them there). gauss: the f fake magnitudes of every
+    map into mags (B L, f), from its own Gaussian tail (a = t / sigma fitted to the mean log-ratio by the table gtab ->
+    atab, cutoff at the median below t) and its value words vw. place: a partial Fisher-Yates shuffle of the map's free
+    positions by its position words pw puts mags there, with the value words' top bits as signs. With both, mags is
+    left alone. Rows without k non-zeros are skipped (the caller raises)."""
     m = out.shape[1]
     ng = gtab.shape[0]
     scratch = np.empty(f, np.float32)
@@ -290,8 +291,7 @@ def _fakes(cu, tbits, lsum, count, out, pw, vw, mags, gtab, atab, k, f, L, gauss
     pk = 2.0 ** (1.0 / k)
     for r in range(b0 * L, b1 * L):
         if count[r] != k: continue
-        o = out[r]; row = cu[r]
-        for j in range(m): o[j] = row[j]
+        o = out[r]
         mg = scratch if gauss and place else mags[r, :f]
         v = vw[r, :f]
         if gauss:
@@ -443,12 +443,12 @@ def _fused(cu, key, count, tbits, hbits, lsum, out, nh, given, fns, master, gtab
         b = _fetch_add(nxt, 1)
         if b >= B: break
         r0 = b * L
-        _scan(cu, key, count, tbits, hbits, lsum, nhk, nh, L, b, b + 1)
+        _scan(cu, key, out, count, tbits, hbits, lsum, nhk, nh, L, b, b + 1)
         if given.shape[0] > 0: nonce[0, :3] = given[b]
         elif not _ecb_update(fns, cb, nh[b].view(np.uint32), nonce[0]): ok[0] = 0
         _counters(nonce, starts, nblk, ctr, 0, 1)
         if not _ecb_update(fns, cs, ctr.reshape(-1), words): ok[0] = 0
-        _fakes(cu[r0:r0 + L], tbits[r0:r0 + L], lsum[r0:r0 + L], count[r0:r0 + L], out[r0:r0 + L],
+        _fakes(tbits[r0:r0 + L], lsum[r0:r0 + L], count[r0:r0 + L], out[r0:r0 + L],
                words[:L * nw].reshape(L, nw), words[L * nw:].reshape(L, nw), mags, gtab, atab, k, f, L, True, True, 0, 1)
     if cs: _c1(fns[4], cs)
     if cb: _c1(fns[4], cb)
@@ -694,7 +694,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
         if not ok[0]: raise RuntimeError("OpenSSL's AES-256-ECB failed")
     else:
         nhk = _derive(master, _nh_words(m, L))[2] if master is not None and images is None else np.empty(0, np.uint32)
-        _parallel(_scan, B, cu, key, count, tbits, hbits, lsum, nhk, nh, L)
+        _parallel(_scan, B, cu, key, out, count, tbits, hbits, lsum, nhk, nh, L)
     t = _lap("kernel" if fused else "scan", t)
     if not (count == k).all():
         raise ValueError(f"every code-map must have the same number of non-zeros (k); found counts from "
@@ -721,7 +721,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
             t_map = torch.from_numpy(tbits.view(np.float32)).view(B, L, 1)
             mags[:] = stats_magnitudes(t_map, torch.from_numpy(u).view(B, L, f), stats.detach().cpu()).reshape(R, f).numpy()
         g, a = _log_moment_table()
-        _parallel(_fakes, B, cu, tbits, lsum, count, out, pw, vw, mags, g, a, k, f, L, stats is None, positions is None)
+        _parallel(_fakes, B, tbits, lsum, count, out, pw, vw, mags, g, a, k, f, L, stats is None, positions is None)
         if positions is not None:
             # Weighted sampling without replacement (Efraimidis-Spirakis keys -log(u) / w, smallest first) with
             # weights w = p / (1 - p) from the positions' frequency p in true supports: a fake lands where true values
