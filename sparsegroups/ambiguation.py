@@ -202,28 +202,44 @@ _P7_F = (1.0, 0.24197894225, 0.012258202635, 0.0)
 def _poly3(c, x): return ((np.float32(c[3]) * x + np.float32(c[2])) * x + np.float32(c[1])) * x + np.float32(c[0])
 
 @nb.njit(inline="always", **_JIT)
-def _upper_q32(q, nlogp):
+def _upper_q32(q, nlogp, far):
     """z with Q(z) = p, given q = 1/2 - p and nlogp = -log p (float32; nlogp may stand for a p below float32's range):
-    PPND7's three branches, then a select."""
+    PPND7's three branches, then a select; far=False leaves out the far tail (-log p > 25), for callers that know no p
+    is that small."""
     r = np.float32(0.180625) - q * q
     s = math.sqrt(nlogp)
-    s1 = s - np.float32(1.6); s2 = s - np.float32(5.0)
-    central = q <= np.float32(0.425); near = s <= np.float32(5.0)
-    num = q * _poly3(_P7_A, r) if central else (_poly3(_P7_C, s1) if near else _poly3(_P7_E, s2))
-    den = _poly3(_P7_B, r) if central else (_poly3(_P7_D, s1) if near else _poly3(_P7_F, s2))
+    s1 = s - np.float32(1.6)
+    central = q <= np.float32(0.425)
+    if far:
+        s2 = s - np.float32(5.0); near = s <= np.float32(5.0)
+        num = q * _poly3(_P7_A, r) if central else (_poly3(_P7_C, s1) if near else _poly3(_P7_E, s2))
+        den = _poly3(_P7_B, r) if central else (_poly3(_P7_D, s1) if near else _poly3(_P7_F, s2))
+    else:
+        num = q * _poly3(_P7_A, r) if central else _poly3(_P7_C, s1)
+        den = _poly3(_P7_B, r) if central else _poly3(_P7_D, s1)
     return num / den
+
+@nb.njit(inline="always", **_JIT)
+def _tail_value(v, hq, qc, lqc, sigma, far):
+    "One fake magnitude of `_tail_values` from its value word v."
+    w = v & np.uint32(0x7FFFFFFF)
+    u = np.float32(w + np.uint32(1)) * np.float32(2.0 ** -31)
+    q = hq + np.float32(np.uint32(0x7FFFFFFF) - w) * np.float32(2.0 ** -31) * qc   # 1/2 - u Q(c), without cancellation
+    return _upper_q32(q, lqc - _log32(u), far) * sigma
+
+_NEAR_LQC = 3.0   # -log Q(c) up to which no fake reaches PPND7's far tail: -log(u Q(c)) <= 3 + 31 log 2 < 25
 
 @nb.njit(**_JIT)
 def _tail_values(v, mg, hq, qc, lqc, sigma):
     """Fake magnitudes mg[i] = sigma z, Q(z) = u Q(c), u = (w + 1) 2^-31 in (0, 1] from the 31 low bits w of v[i], given
     hq = 1/2 - Q(c), qc = Q(c), lqc = -log Q(c) (float32). Without fastmath (here and in its callers), and converting
-    integers through float64 (exact, then one rounding), the loop's vector body and its remainders round alike: a map's
-    i-th fake does not depend on how many there are."""
-    for i in range(mg.shape[0]):
-        w = v[i] & np.uint32(0x7FFFFFFF)
-        u = np.float32(w + np.uint32(1)) * np.float32(2.0 ** -31)
-        q = hq + np.float32(np.uint32(0x7FFFFFFF) - w) * np.float32(2.0 ** -31) * qc   # 1/2 - u Q(c), without cancellation
-        mg[i] = _upper_q32(q, lqc - _log32(u)) * sigma
+    integers to float32 in one rounding (then scaling by 2^-31, exact), the loop's vector body and its remainders round
+    alike: a map's i-th fake does not depend on how many there are. Maps whose fakes cannot reach PPND7's far tail
+    skip its polynomials (the select would not take them)."""
+    if lqc <= np.float32(_NEAR_LQC):
+        for i in range(mg.shape[0]): mg[i] = _tail_value(v[i], hq, qc, lqc, sigma, False)
+    else:
+        for i in range(mg.shape[0]): mg[i] = _tail_value(v[i], hq, qc, lqc, sigma, True)
 
 @nb.njit(fastmath=True, **_JIT)
 def _scan(cu, key, out, count, tbits, hbits, lsum, nhk, nh, L, b0, b1):
