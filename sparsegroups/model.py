@@ -29,6 +29,17 @@ class DictConfig:
         if unknown: raise ValueError(f"unknown {cls.__name__} fields {sorted(unknown)}; valid: {[f.name for f in fields(cls)]}")
         return cls(**d)
 
+    @classmethod
+    def from_params(cls, ns: dict, # the notebook's globals() after its parameters (and papermill's) cells
+                    before: set,   # set(globals()) snapshotted just before the parameters cell
+                    extra=()):     # parameter names that are not config fields (e.g. "resume")
+        "The config from a lab's papermill parameters; a name that is neither a field nor in extra is an error."
+        names = {n for n in set(ns) - set(before) if not n.startswith("_")}
+        valid = [f.name for f in fields(cls)] + list(extra)
+        unknown = sorted(names - set(valid))
+        if unknown: raise ValueError(f"unknown parameter(s) {unknown} for {cls.__name__}; valid parameters: {valid}")
+        return cls(**{f.name: ns[f.name] for f in fields(cls) if f.name in ns})
+
 @dataclass(frozen=True)
 class AEConfig(DictConfig):
     "Architecture of a `SparseGroupAE` (SPEC 3); the defaults are the paper's CelebA 128x128 model."
