@@ -284,6 +284,7 @@ def save(model: SparseGroupAE, path, overwrite: bool = True, **extra) -> Path:
            "state_dict": model.state_dict(), "extra": extra}
     return atomic_write(path, lambda f: torch.save(obj, f))
 
+# %% ../nbs/03_model.ipynb #028d5a68
 def _resolve(path_or_name) -> Path:
     p = Path(path_or_name)
     if p.exists(): return p

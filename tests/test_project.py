@@ -1,5 +1,5 @@
 "Project invariants: nbdev keeps papermill's parameters tag; the README's commands are what CI runs."
-import json, shutil, subprocess, sys
+import json, re, shutil, subprocess, sys
 from pathlib import Path
 
 def test_nbdev_clean_keeps_parameters_tag(tmp_path, root):
@@ -17,6 +17,15 @@ def test_nbdev_clean_keeps_parameters_tag(tmp_path, root):
     assert cell["metadata"] == {"tags": ["parameters"]} and cell["execution_count"] is None
 
 def test_readme_commands_and_ci(root):
+    "The README's 'Two commands' block holds exactly run.sh and test.sh, both parse, and CI ends by running test.sh."
     readme = (root / "README.md").read_text()
-    assert "bash run.sh" in readme and "bash test.sh" in readme
-    assert "bash test.sh" in (root / ".ci" / "run").read_text()
+    section = readme.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.split("#")[0].strip()]
+    assert commands == ["bash run.sh", "bash test.sh"], commands
+    for script in ("run.sh", "test.sh", ".ci/run", "setup.sh"):
+        r = subprocess.run(["bash", "-n", str(root / script)], capture_output=True, text=True)
+        assert r.returncode == 0, (script, r.stderr)
+    ci = [l.strip() for l in (root / ".ci" / "run").read_text().splitlines() if l.strip() and not l.lstrip().startswith("#")]
+    assert ci[-1] == "exec bash test.sh", ci[-1]                        # CI runs the README's test command, last
+    assert "bash setup.sh" in ci and "bash setup.sh" in (root / "test.sh").read_text()   # and both install what they need
