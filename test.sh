@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# The test command: library in sync with the notebooks, notebooks clean, notebook tests, pytest.
-# Exits non-zero on any failure. Sets up .venv first (idempotent). Extra arguments go to pytest.
+# The test command, what CI runs: the library in sync with the notebooks and the notebooks clean; the notebooks' own
+# tests (nbdev_test; the labs' run sections carry the `lab` flag and are skipped there); then pytest: each lab once
+# through papermill on lfw-mini, the CLI, file-format and training contracts, the browser test and the fuzzing.
+# Prints each step's time; exits non-zero on any failure. Sets up .venv first (idempotent).
+#   bash test.sh                everything (the checks marked slow included)
+#   bash test.sh --quick        the developers' inner loop: the same without the pytest checks marked slow
+# Further arguments go to pytest (e.g. bash test.sh -k share).
 set -uo pipefail
 cd "$(dirname "$0")"
+markers="not cuda"
+if [ "${1:-}" = "--quick" ]; then markers="not slow and not cuda"; shift; fi
 bash setup.sh || { echo "test.sh: set-up failed" >&2; exit 1; }
 PY=.venv/bin/python
 status=0
-step() { echo "== $1" >&2; }
+start=$SECONDS; t0=$SECONDS
+step() { echo "== $1" >&2; t0=$SECONDS; }
+took() { echo "   ($1: $((SECONDS - t0)) s)" >&2; }
 
-# 1-2. Export and clean in a scratch copy, so nothing in the working tree is touched, then compare.
+# 1. Export and clean in a scratch copy, so nothing in the working tree is touched, then compare.
 step "nbdev_export / nbdev_clean leave sparsegroups/ and nbs/ unchanged"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d); runs_tmp=$(mktemp -d); trap 'rm -rf "$tmp" "$runs_tmp"' EXIT
 cp -r settings.ini setup.py pyproject.toml nbs sparsegroups "$tmp"/
 ( cd "$tmp" && "$OLDPWD/$PY" -c "from nbdev.doclinks import nbdev_export; nbdev_export()" \
             && "$OLDPWD/$PY" -c "from nbdev.clean import nbdev_clean; nbdev_clean()" ) \
@@ -23,17 +32,18 @@ if ! diff -r -x .ipynb_checkpoints nbs "$tmp/nbs" >/dev/null; then
   diff -r -x .ipynb_checkpoints nbs "$tmp/nbs" | head -20 >&2
   echo "FAILED: notebooks are not clean: run nbdev_clean and commit" >&2; status=1
 fi
+took sync
 
-# 3. The notebooks' own tests (cells flagged slow or cuda are skipped; nbdev_test --flags slow runs them).
+# 2. The notebooks' own tests (cells flagged slow, cuda or lab are skipped; nbdev_test --flags slow runs the slow ones).
 step "nbdev_test"
-runs_tmp=$(mktemp -d)     # the lab notebooks' own runs go to a scratch folder, not ./runs
 SPARSEGROUPS_RUNS="$runs_tmp" .venv/bin/nbdev_test --path nbs || status=1
-rm -rf "$runs_tmp"
+took nbdev_test
 
-# 4. Cross-module contracts.
-step "pytest"
-$PY -m pytest -q tests "$@"; rc=$?
-[ $rc -eq 0 ] || status=1
+# 3. Cross-module contracts, the labs through papermill, the browser, fuzzing.
+step "pytest -m \"$markers\""
+$PY -m pytest -q -m "$markers" tests "$@" || status=1
+took pytest
 
+echo "test.sh: $((SECONDS - start)) s after set-up" >&2
 [ $status -eq 0 ] && echo "test.sh: all checks passed" >&2 || echo "test.sh: FAILED" >&2
 exit $status

@@ -120,6 +120,7 @@ STATE_JS = """async (root) => {
   return out;
 }"""
 
+@pytest.mark.slow
 def test_noiselab_widgets_in_chromium(lab, tmp_path):
     from playwright.sync_api import sync_playwright
     t_start = time.monotonic()

@@ -12,7 +12,8 @@ def card_figures(name):
     assert f"sparsegroups evaluate {name} --split test" in card
     return psnr, ssim
 
-@pytest.mark.parametrize("name,shape,needs", [("lfw-mini", (1, 32, 32), None), ("celeba64", (3, 64, 64), "celeba")])
+@pytest.mark.parametrize("name,shape,needs", [("lfw-mini", (1, 32, 32), None),
+                                               pytest.param("celeba64", (3, 64, 64), "celeba", marks=pytest.mark.slow)])
 def test_shipped_model_matches_its_card(name, shape, needs):
     model = load(name)
     assert model.config.image == shape and not model.training
