@@ -18,7 +18,7 @@ __all__ = ['code_support', 'log2_fixed', 'tail_fit', 'ambiguate_spec', 'random_g
            'key_bits_reference', 'support_bits', 'ambiguate_reference', 'random_guess_reference']
 
 # %% ../nbs/04_ambiguation.ipynb #0c87b454
-_DOMAIN = b"sg-ambiguate-v5"   # domain separation of the keys (v5: Poly1305 nonces, one 64-bit draw per fake)
+_DOMAIN = b"sg-ambiguate-v5"  # domain separation of the keys
 _NONFINITE = "the code has non-finite values (NaN or infinity): encode finite images"
 
 def _check_code(code) -> None:
@@ -27,7 +27,7 @@ def _check_code(code) -> None:
         raise ValueError(f"expected a floating-point code of shape (B, L, m), got {got}")
 
 def _check_counts(counts: np.ndarray, what: str = "k") -> int:
-    "The common number of non-zeros of the maps (counts: one per map); raises if they differ or are 0."
+    "The maps' common number of non-zeros (counts: one per map); raises if they differ or are 0."
     k = int(counts.flat[0]) if counts.size else 0
     if counts.size and not (counts == k).all():
         raise ValueError(f"every code-map must have the same number of non-zeros ({what}); found counts from "
@@ -55,7 +55,7 @@ def _prepare(code, k_prime, secret, images, row0: np.ndarray) -> tuple:
     if B * L * m == 0: raise ValueError(f"the code {tuple(code.shape)} is empty: nothing to ambiguate")
     k = int(np.count_nonzero(row0))
     if isinstance(k_prime, bool) or not isinstance(k_prime, int) or not 1 <= k < k_prime <= m:
-        _check_counts((code != 0).sum(-1).cpu().numpy())                   # unequal maps are the cause
+        _check_counts((code != 0).sum(-1).cpu().numpy())  # unequal maps are the cause
         raise ValueError(f"k_prime={k_prime!r} is invalid: it must be an integer with k < k' <= m, here k={k}, m={m}")
     secret = _secret_bytes(secret)
     if images is None: return k, k_prime - k, secret, None
@@ -66,17 +66,17 @@ def _prepare(code, k_prime, secret, images, row0: np.ndarray) -> tuple:
 
 # %% ../nbs/04_ambiguation.ipynb #c0de5002
 def _keys(secret: bytes, L: int, m: int, px: np.ndarray | None) -> tuple[bytes, bytes]:
-    "(stream key, hash key): HMAC-SHA512 under the secret of the domain, what binds the fakes and its shape, halved."
+    "(stream key, hash key): the halves of an HMAC-SHA512 of the domain, what binds the fakes and its shape."
     what, shape = (b"code", (L, m)) if px is None else (b"image", px.shape[1:] + (L, m))
     d = hmac.digest(secret, _DOMAIN + what + np.asarray(shape, "<u4").tobytes(), "sha512")
     return d[:32], d[32:]
 
 def _ctr(key: bytes, iv: bytes, n: int) -> np.ndarray:
-    "n little-endian uint32 words of AES-CTR keystream under key from the 16-byte counter block iv (one call)."
+    "n uint32 (little-endian) of AES-CTR keystream under key from the counter block iv (one call)."
     return np.frombuffer(Cipher(algorithms.AES(key), modes.CTR(iv)).encryptor().update(bytes(4 * n)), "<u4")
 
 def _words(ks: bytes, kh: bytes, msgs: list, n: int, block: int = 0) -> np.ndarray:
-    "(len(msgs), n) uint32: per message, AES-256-CTR under ks from nonce || block (big-endian), nonce = Poly1305(kh, msg)[:12]."
+    "(len(msgs), n) uint32: per message, AES-CTR under ks from nonce || block (32 bits), nonce = Poly1305(kh, msg)[:12]."
     iv = lambda msg: Poly1305.generate_tag(kh, msg)[:12] + block.to_bytes(4, "big")
     return np.stack([_ctr(ks, iv(msg), n) for msg in msgs])
 
@@ -103,13 +103,13 @@ def _tail_table(n: int = 1024) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "(g, a, Q(a)) for a = t / sigma from 12 to 0.02, g = E[log2(|v| / t)] by the trapezoid rule, in float32."
     a = np.geomspace(12, 0.02, n).astype(np.float32).astype(np.float64)[:, None]
     y = np.concatenate([[0.0], np.geomspace(1e-7, 40, 4000)])[None]
-    dens = np.exp(-a * y - y ** 2 / 2)                                  # (phi(a) / Q(a)) cancels in the ratio
+    dens = np.exp(-a * y - y ** 2 / 2)  # (phi(a) / Q(a)) cancels in the ratio
     g = np.trapezoid(np.log2(1 + y / a) * dens, y, axis=1) / np.trapezoid(dens, y, axis=1)
     q = torch.special.erfc(torch.from_numpy(a[:, 0]) / math.sqrt(2)).numpy() / 2
     return tuple(np.asarray(v, np.float32).astype(np.float64) for v in (g, a[:, 0], q))
 
 def tail_fit(mlog2: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-    "a with g(a) = mlog2 (a map's mean log2(|v| / t)) and Q(c) = min(2^(1/k) Q(a), Q(0.02)): (...) -> (...), (...)."
+    "a with g(a) = mlog2 (a map's mean log2(|v| / t)) and Q(c) = min(2^(1/k) Q(a), Q(0.02)), interpolated."
     g, a, q = (torch.from_numpy(v) for v in _tail_table())
     j = (torch.searchsorted(g, mlog2, right=True) - 1).clamp(0, len(g) - 2)
     w = ((mlog2 - g[j]) / (g[j + 1] - g[j])).clamp(0, 1)
@@ -126,10 +126,6 @@ def _shuffle_head(idx: torch.Tensor, P: torch.Tensor, d: int) -> torch.Tensor:
         idx.scatter_(-1, j, here[..., None])
     return idx[..., :d]
 
-def _stream(ks, kh, msgs, n: int, block: int, B: int, L: int) -> torch.Tensor:
-    "Word pairs (B, L, n, 2) (int64): (b, l, i) is S[2(iL + l)], S[2(iL + l) + 1] of image b's stream."
-    return torch.from_numpy(_words(ks, kh, msgs, 2 * n * L, block).astype(np.int64)).view(B, n, L, 2).transpose(1, 2)
-
 def ambiguate_spec(code: torch.Tensor, k_prime: int, secret, images: torch.Tensor | None = None,
                    positions: dict | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     "The definition of `ambiguate` (same arguments and output), vectorised over maps."
@@ -141,21 +137,22 @@ def ambiguate_spec(code: torch.Tensor, k_prime: int, secret, images: torch.Tenso
     if not torch.isfinite(c).all(): raise ValueError(_NONFINITE)
     ks, kh = _keys(secret, L, m, px)
     msgs = _messages(c.numpy(), px, B)
-    W = _stream(ks, kh, msgs, f, 0, B, L)
-    P, V = W[..., 0], W[..., 1]                                                 # (B, L, f) placement and value words
+    stream = lambda n, block: torch.from_numpy(_words(ks, kh, msgs, 2 * n * L, block).astype(np.int64)).view(B, n, L, 2)
+    W = stream(f, 0).transpose(1, 2)  # (B, L, f, 2): S[2(iL + l)], S[2(iL + l) + 1]
+    P, V = W[..., 0], W[..., 1]  # (B, L, f) placement and value words
     mag = c.abs()
-    t = mag.masked_fill(~mask, float("inf")).amin(-1)                            # (B, L) smallest true magnitude
+    t = mag.masked_fill(~mask, float("inf")).amin(-1)  # (B, L) smallest true magnitude
     mlog2 = (log2_fixed(mag).masked_fill(~mask, 0).sum(-1) - k * log2_fixed(t)).double() / (k * 2.0 ** 32)
     a, qc = tail_fit(mlog2, k)
-    u = ((V & 0x7FFFFFFF) + 1).double() * 2.0 ** -31                            # (0, 1]
-    val = ((t.double() / a)[..., None] * -torch.special.ndtri(u * qc[..., None])).float()   # sigma z
+    u = ((V & 0x7FFFFFFF) + 1).double() * 2.0 ** -31  # (0, 1]
+    val = ((t.double() / a)[..., None] * -torch.special.ndtri(u * qc[..., None])).float()  # sigma z
     neg = V >= 2 ** 31
     if positions is None:
-        free = torch.sort(mask.to(torch.int8), dim=-1, stable=True).indices[..., :m - k]   # free positions, in order
+        free = torch.sort(mask.to(torch.int8), dim=-1, stable=True).indices[..., :m - k]  # free positions, in order
         pos = _shuffle_head(free, P, f)
     else:
         prior, positive = _position_tables(positions, L, m)
-        E = _stream(ks, kh, msgs, m, 2 ** 31, B, L)
+        E = stream(m, 2 ** 31).transpose(1, 2)
         ekey = (-torch.log((E[..., 0] + 0.5) * 2.0 ** -32) / (prior / (1 - prior))).masked_fill(mask, float("inf"))
         pos = torch.sort(ekey, dim=-1, stable=True).indices[..., :f]
         neg = (E[..., 1].gather(-1, pos) + 0.5) * 2.0 ** -32 >= positive.expand(B, L, m).gather(-1, pos)
@@ -184,8 +181,7 @@ def random_guess_spec(public: torch.Tensor, k: int, generator: torch.Generator |
 
 # %% ../nbs/04_ambiguation.ipynb #69ac6441
 def position_stats(codes: torch.Tensor, smoothing: float = 1.0) -> dict:
-    """Per (map, position) statistics of public true codes (B, L, m): `prior`, how often the position is in the support,
-    and `positive`, how often its value is positive there (both smoothed with `smoothing` pseudo-counts)."""
+    "Per (map, position) frequencies in true codes (B, L, m), smoothed: `prior` in the support, `positive` values there."
     mask, k = code_support(codes)
     n = mask.sum(0).double()
     B, L, m = codes.shape
@@ -195,15 +191,14 @@ def position_stats(codes: torch.Tensor, smoothing: float = 1.0) -> dict:
 
 def _position_tables(positions: dict, L: int, m: int) -> tuple[torch.Tensor, torch.Tensor]:
     try: prior, positive = (torch.as_tensor(positions[n], dtype=torch.float64).cpu() for n in ("prior", "positive"))
-    except (KeyError, TypeError): raise ValueError("positions must be a dict with 'prior' and 'positive' (L, m) tables from position_stats") from None
-    if prior.shape != (L, m) or positive.shape != (L, m):
-        raise ValueError(f"positions tables must be (L, m) = ({L}, {m}), got {tuple(prior.shape)} and {tuple(positive.shape)}")
+    except (KeyError, TypeError): prior = positive = None
+    if prior is None or prior.shape != (L, m) or positive.shape != (L, m):
+        raise ValueError(f"positions must be position_stats' dict of 'prior' and 'positive' ({L}, {m}) tables")
     return prior.clamp(1e-4, 1 - 1e-4), positive.clamp(0, 1)
 
 # %% ../nbs/04_ambiguation.ipynb #b1d0a010
-_JIT = dict(nogil=True, cache=__name__ != "__main__", error_model="numpy")   # numpy: divisions vectorize
-# AS241 (Wichura, Applied Statistics 37, 1988), PPND16: numerator and denominator coefficients, constant term first,
-# of its central (|q| <= 0.425), tail (r <= 5) and far-tail branches
+_JIT = dict(nogil=True, cache=__name__ != "__main__", error_model="numpy")  # divisions without checks vectorize
+# AS241 (Wichura 1988), PPND16: numerators and denominators, constant first, of its central, tail and far-tail branches
 _A0, _A1, _A2, _A3, _A4, _A5 = (
     (3.3871328727963665, 133.14166789178438, 1971.5909503065513, 13731.69376550946,
      45921.95393154987, 67265.7709270087, 33430.57558358813, 2509.0809287301227),
@@ -222,16 +217,30 @@ _A0, _A1, _A2, _A3, _A4, _A5 = (
 def _poly(c, x): return ((((((c[7] * x + c[6]) * x + c[5]) * x + c[4]) * x + c[3]) * x + c[2]) * x + c[1]) * x + c[0]
 
 @nb.njit(**_JIT)
+def _logs(p, lp, mb) -> None:
+    "lp[i] = log p[i] (normal p[i] > 0): exponent, and an atanh series of the mantissa in [sqrt(1/2), sqrt(2))."
+    pb = p.view(np.int64)
+    for i in range(p.shape[0]): mb[i] = (pb[i] & 0xFFFFFFFFFFFFF) | 0x3FF0000000000000
+    mf = mb.view(np.float64)
+    for i in range(p.shape[0]):
+        big = mf[i] > 1.4142135623730951
+        x, e = (mf[i] * 0.5, np.float64((pb[i] >> 52) - 1022)) if big else (mf[i], np.float64((pb[i] >> 52) - 1023))
+        z = (x - 1.0) / (x + 1.0)
+        y = z * z
+        s = (((((((((((y / 23 + 1 / 21) * y + 1 / 19) * y + 1 / 17) * y + 1 / 15) * y + 1 / 13) * y + 1 / 11) * y + 1 / 9)
+                 * y + 1 / 7) * y + 1 / 5) * y + 1 / 3) * y)
+        lp[i] = e * 0.6931471805599453 + (2.0 * z + 2.0 * z * s + e * 2.3190468138462996e-17)  # ln 2 in two parts
+
+@nb.njit(**_JIT)
 def _upper_quantiles(p, lp, z) -> None:
-    "z[i] = Q^-1(p[i]) for 0 < p[i] <= 1/2, given lp[i] = log p[i] (AS241; its two usual branches both computed)."
+    "z[i] = Q^-1(p[i]), 0 < p[i] <= 1/2, from lp[i] = log p[i] (AS241, its two usual branches both computed)."
     for i in range(p.shape[0]):
         q = 0.5 - p[i]
         r = 0.180625 - q * q
-        s = math.sqrt(-lp[i]) - 1.6
-        z[i] = q * _poly(_A0, r) / _poly(_A1, r) if q <= 0.425 else _poly(_A2, s) / _poly(_A3, s)
+        lp[i] = math.sqrt(-lp[i])
+        z[i] = q * _poly(_A0, r) / _poly(_A1, r) if q <= 0.425 else _poly(_A2, lp[i] - 1.6) / _poly(_A3, lp[i] - 1.6)
     for i in range(p.shape[0]):
-        s = math.sqrt(-lp[i]) - 5.0
-        if s > 0: z[i] = _poly(_A4, s) / _poly(_A5, s)
+        if lp[i] > 5.0: z[i] = _poly(_A4, lp[i] - 5.0) / _poly(_A5, lp[i] - 5.0)
 
 @nb.njit(**_JIT)
 def _log2_int(b, T):
@@ -242,57 +251,62 @@ def _log2_int(b, T):
 # %% ../nbs/04_ambiguation.ipynb #b1d0a011
 @nb.njit(**_JIT)
 def _ambiguate_images(c, cu, W, T, g, A, Q, k, f, pk, out, key, bad, b0, b1) -> None:
-    """Images b0..b1 of `ambiguate_spec` (default options): code rows c (B L, m; cu: bits), word pairs W (B, f, L, 2),
-    pk = 2^(1/k). bad[r] = 1: map r has not k non-zeros; 2: non-finite values."""
+    "Images b0..b1 of `ambiguate_spec`: rows c (B L, m), cu their bits, pairs W (B, f, L, 2); bad[r]: 1 count, 2 non-finite."
     L, m = W.shape[2], c.shape[1]
     n = m - k
-    free, nzi = np.empty(m, np.int64), np.empty(m, np.int64)
-    p, lp, z = np.empty(f), np.empty(f), np.empty(f)
-    for r in range(b0 * L, b1 * L):
-        b, l = r // L, r % L
-        nz, hb = 0, 0
-        for j in range(m):                                      # copy, support, count, largest bits
-            out[r, j] = c[r, j]
-            mag = cu[r, j] & 0x7FFFFFFF
-            key[r, j] = mag != 0
-            nz += mag != 0
-            hb = max(hb, mag)
-        if nz != k or hb >= 0x7F800000:
-            bad[r] = 1 if nz != k else 2
-            continue
-        nf, nn, s, tb, t = 0, 0, 0, 0x7FFFFFFF, np.float32(np.inf)
-        for j in range(m):                                      # index lists without branches
-            free[nf] = j; nzi[nn] = j
-            nzb = (cu[r, j] & 0x7FFFFFFF) != 0
-            nf += 1 - nzb; nn += nzb
-        for i in range(k):                                      # fixed-point log sum, smallest magnitude
-            mag = np.int64(cu[r, nzi[i]] & 0x7FFFFFFF)
-            s += _log2_int(mag, T)
-            tb = min(tb, mag)
-            t = min(t, abs(c[r, nzi[i]]))
-        x = float(s - k * _log2_int(np.int64(tb), T)) / (k * 4294967296.0)     # mean log2(|v| / t)
-        j = min(max(np.searchsorted(g, x, side="right") - 1, 0), g.shape[0] - 2)
-        w = min(max((x - g[j]) / (g[j + 1] - g[j]), 0.0), 1.0)
-        a = A[j] + w * (A[j + 1] - A[j])
-        qc = min((Q[j] + w * (Q[j + 1] - Q[j])) * pk, Q[Q.shape[0] - 1])
-        sigma = np.float64(t) / a
-        for i in range(f): p[i] = ((np.int64(W[b, i, l, 1]) & 0x7FFFFFFF) + 1) * 2.0 ** -31 * qc
-        for i in range(f): lp[i] = math.log(p[i])
-        _upper_quantiles(p, lp, z)
-        for i in range(f):                                      # partial Fisher-Yates: slot i is final
-            val = np.float32(sigma * z[i])
-            jj = i + ((np.int64(W[b, i, l, 0]) * (n - i)) >> 32)
-            q = free[jj]; free[jj] = free[i]
-            out[r, q] = -val if W[b, i, l, 1] >= 2 ** 31 else val
+    free, nzi, P, V = np.empty((L, m), np.int64), np.empty(m, np.int64), np.empty((L, f), np.int64), np.empty((L, f), np.int64)
+    sig, qc, p, lp, z, mb = np.empty(L), np.empty(L), np.empty((L, f)), np.empty(L * f), np.empty(L * f), np.empty(L * f, np.int64)
+    tb = np.empty(1, np.uint32)
+    for b in range(b0, b1):
+        for l in range(L):
+            r = b * L + l
+            nz, hb = 0, 0
+            for j in range(m):  # copy, support, count, largest bits
+                out[r, j] = c[r, j]
+                mag = cu[r, j] & 0x7FFFFFFF
+                key[r, j] = mag != 0
+                nz += mag != 0
+                hb = max(hb, mag)
+            if nz != k or hb >= 0x7F800000:
+                bad[r] = 1 if nz != k else 2
+                continue
+            nf, nn, s, tb[0] = 0, 0, 0, 0x7FFFFFFF
+            for j in range(m):  # index lists without branches
+                free[l, nf] = j; nzi[nn] = j
+                nzb = (cu[r, j] & 0x7FFFFFFF) != 0
+                nf += 1 - nzb; nn += nzb
+            for i in range(k):  # fixed-point log sum, smallest magnitude's bits
+                mag = np.int64(cu[r, nzi[i]] & 0x7FFFFFFF)
+                s += _log2_int(mag, T)
+                tb[0] = min(tb[0], mag)
+            x = float(s - k * _log2_int(np.int64(tb[0]), T)) / (k * 4294967296.0)  # mean log2(|v| / t)
+            j = min(max(np.searchsorted(g, x, side="right") - 1, 0), g.shape[0] - 2)
+            w = min(max((x - g[j]) / (g[j + 1] - g[j]), 0.0), 1.0)
+            qc[l] = min((Q[j] + w * (Q[j + 1] - Q[j])) * pk, Q[Q.shape[0] - 1])
+            sig[l] = np.float64(tb.view(np.float32)[0]) / (A[j] + w * (A[j + 1] - A[j]))  # t / a
+        if bad[b * L:b * L + L].any(): continue
+        for i in range(f):  # the image's word pairs, in stream order
+            for l in range(L): P[l, i], V[l, i] = W[b, i, l, 0], W[b, i, l, 1]
+        for l in range(L):
+            for i in range(f): p[l, i] = ((V[l, i] & 0x7FFFFFFF) + 1) * 2.0 ** -31 * qc[l]
+        _logs(p.reshape(-1), lp, mb)
+        _upper_quantiles(p.reshape(-1), lp, z)
+        for l in range(L):
+            fr, r = free[l], b * L + l
+            for i in range(f):  # partial Fisher-Yates: slot i is final
+                val = np.float32(sig[l] * z[l * f + i])
+                jj = i + ((P[l, i] * (n - i)) >> 32)
+                q = fr[jj]; fr[jj] = fr[i]
+                out[r, q] = -val if V[l, i] >= 2 ** 31 else val
 
 @nb.njit(**_JIT)
 def _guess_rows(c, W, k, out, count, r0, r1) -> None:
-    "Rows r0..r1 of `random_guess_spec`: keep k of row r's non-zeros (their count to count[r]) in out (zeros)."
+    "Rows r0..r1 of `random_guess_spec`: k of row r's non-zeros into out (zeros), their count into count[r]."
     m = c.shape[1]
     ix = np.empty(m, np.int64)
     for r in range(r0, r1):
         n = 0
-        for j in range(m):                                      # index list without branches
+        for j in range(m):  # index list without branches
             ix[n] = j
             n += c[r, j] != 0
         count[r] = n
@@ -339,7 +353,7 @@ def disambiguate(public: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
     if not torch.is_tensor(key) or key.dtype != torch.bool or key.shape != public.shape:
         raise ValueError(f"key must be a boolean mask of the public code's shape {tuple(public.shape)}, got "
                          f"{(tuple(key.shape), key.dtype) if torch.is_tensor(key) else type(key).__name__}")
-    if bool((key & (public == 0)).any()): raise ValueError("this key marks positions that are zero in the public code: wrong key for this code")
+    if bool((key & (public == 0)).any()): raise ValueError("the key marks zeros of the public code: wrong key for this code")
     return public * key
 
 def random_guess(public: torch.Tensor, k: int, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -391,9 +405,9 @@ def ambiguate_reference(code: torch.Tensor, k_prime: int) -> tuple[torch.Tensor,
     "The reference's flawed ambiguation (fakes m/k too large, fresh global-RNG fakes per call, loops): for attacks only."
     mask, k = code_support(code)
     B, L, m = code.shape
-    lam = code.abs().masked_fill(~mask, float("inf")).amin(-1).mean(0)                  # (L,) batch mean per channel
+    lam = code.abs().masked_fill(~mask, float("inf")).amin(-1).mean(0)  # (L,) batch mean per channel
     sigma = lam / (math.sqrt(2) * torch.special.erfinv(torch.tensor(1 - k / m)))
-    scale = 1 / torch.special.erfc(lam / (sigma * math.sqrt(2)))                          # = m / k: the flaw
+    scale = 1 / torch.special.erfc(lam / (sigma * math.sqrt(2)))  # = m / k: the flaw
     public = code.detach().clone()
     for b in range(B):
         for l in range(L):
