@@ -317,14 +317,11 @@ def _guess_rows(c, W, k, out, count, r0, r1) -> None:
             out[r, q] = c[r, q]
 
 def _run(fn, n: int, *args) -> None:
-    "fn(*args, i0, i1) over n items in contiguous chunks, one per torch thread, in a pool made for the call."
+    "fn(*args, i0, i1) over n items in 4 contiguous chunks per torch thread, taken in turn by a pool made for the call."
     w = max(1, min(torch.get_num_threads(), n))
-    cut = [n * i // w for i in range(w + 1)]
     if w == 1: return fn(*args, 0, n)
-    with ThreadPoolExecutor(w - 1) as ex:
-        jobs = [ex.submit(fn, *args, cut[i], cut[i + 1]) for i in range(1, w)]
-        fn(*args, 0, cut[1])
-        for job in jobs: job.result()
+    cut = [n * i // (4 * w) for i in range(4 * w + 1)]
+    with ThreadPoolExecutor(w) as ex: list(ex.map(lambda i: fn(*args, cut[i], cut[i + 1]), range(4 * w)))
 
 # %% ../nbs/04_ambiguation.ipynb #3301906f
 def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
