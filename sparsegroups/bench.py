@@ -113,17 +113,15 @@ def bench_inference(preset="paper-celeba128", batch=8, rounds=6) -> dict:
 # %% ../nbs/08_bench.ipynb #31eb0e10
 SPEC_LOOPS_S = 0.455 + 0.050   # SPEC 6: the reference's loops, 100 images of 20 maps (ambiguate + random guess)
 
-def bench_ambiguation(B=100, L=20, m=512, k=128, k_prime=256, rounds=15, burst=10) -> dict:
-    """Ambiguate + random_guess (ours) against our copy of the reference's loops, in one run. Each round times the loops
-    once, then ours `burst` times back to back, then ambiguate alone, random_guess alone and ours by the staged path
-    (`burst` times each). `ours_s` is the median of the repeated calls (warm, as timeit measures); `ours_first_call_s`
-    the median of each round's first call, right after the loops (cold caches, an idle second core). Their ratios to
-    the loops' median; `speedup_per_round`, each round's loops over the median of its own repeated calls (seconds
-    apart, so that a shared machine's slow minutes weigh on both), with their median `speedup_paired`; the ratio to
-    SPEC's measurement of the reference's own loops (0.505 s on this CPU); the median seconds of each stage over 20
-    back-to-back calls."""
-    import sparsegroups.ambiguation as A
-    from sparsegroups.ambiguation import synthetic_codes, ambiguate, random_guess, ambiguate_reference, random_guess_reference
+def bench_ambiguation(B=100, L=20, m=512, k=128, k_prime=256, rounds=15, burst=10, threads=(1, 2)) -> dict:
+    """Ambiguate + random_guess (ours) against our copy of the reference's loops in one run, at each thread count of
+    `threads`. Each round times the loops once, then ours `burst` times back to back, then ambiguate alone and
+    random_guess alone (`burst` times each). Per thread count (`by_threads`): `ours_s`, the median of the repeated
+    calls; `ours_first_call_s`, the median of each round's first call; their ratios to the loops' median (`speedup`,
+    `speedup_first_call`); each round's own ratio (`speedup_per_round`) and their median (`speedup_paired`); the ratio
+    to SPEC's 0.505 s; the specification's time for one call (`spec_s`). The top level repeats the largest count's."""
+    from sparsegroups.ambiguation import (synthetic_codes, ambiguate, random_guess, ambiguate_reference,
+                                          random_guess_reference, ambiguate_spec, random_guess_spec)
     if rounds < 1 or burst < 2: raise ValueError(f"need rounds >= 1 and burst >= 2, got rounds={rounds}, burst={burst}")
     code = synthetic_codes(B, L, m, k)
     g = torch.Generator().manual_seed(0)
@@ -131,37 +129,33 @@ def bench_ambiguation(B=100, L=20, m=512, k=128, k_prime=256, rounds=15, burst=1
     public = ambiguate(code, k_prime, secret)[0]
     def ours(): random_guess(ambiguate(code, k_prime, secret)[0], k, generator=g)
     def loops(): random_guess_reference(ambiguate_reference(code, k_prime)[0], k)
-    def staged():
-        A._FUSED = False
-        try: ours()
-        finally: A._FUSED = True
+    def spec(): random_guess_spec(ambiguate_spec(code, k_prime, secret)[0], k, generator=g)
     def timed(fn) -> float:
         t = time.perf_counter(); fn(); return time.perf_counter() - t
-    for _ in range(3): ours(); staged()                   # compile, warm up
-    ts = {s: [] for s in ("loops", "first", "ours", "ambiguate", "random_guess", "staged")}
-    per_round = []
-    for _ in range(rounds):
-        ts["loops"].append(timed(loops))
-        ts["first"].append(timed(ours))
-        warm = [timed(ours) for _ in range(burst - 1)]
-        ts["ours"] += warm
-        per_round.append(ts["loops"][-1] / statistics.median(warm))
-        ts["ambiguate"] += [timed(lambda: ambiguate(code, k_prime, secret)) for _ in range(burst)]
-        ts["random_guess"] += [timed(lambda: random_guess(public, k, generator=g)) for _ in range(burst)]
-        ts["staged"] += [timed(staged) for _ in range(burst)]
-    t = {s: statistics.median(v) for s, v in ts.items()}
-    A._PROFILE = {}                                       # where the time goes: stages of 20 back-to-back calls
+    saved, by = torch.get_num_threads(), {}
     try:
-        for _ in range(20): ours()
-        stages = {s: statistics.median(v) for s, v in A._PROFILE.items()}
-    finally: A._PROFILE = None
-    return dict(shape=dict(B=B, L=L, m=m, k=k, k_prime=k_prime), threads=torch.get_num_threads(), rounds=rounds,
-                burst=burst, fused=A._libcrypto() is not None, ours_s=t["ours"], ours_first_call_s=t["first"],
-                ambiguate_s=t["ambiguate"], random_guess_s=t["random_guess"], ours_staged_s=t["staged"],
-                loops_s=t["loops"], speedup=t["loops"] / t["ours"], speedup_first_call=t["loops"] / t["first"],
-                speedup_per_round=per_round, speedup_paired=statistics.median(per_round),
-                speedup_staged=t["loops"] / t["staged"], spec_loops_s=SPEC_LOOPS_S,
-                speedup_vs_spec=SPEC_LOOPS_S / t["ours"], stages_back_to_back_s=stages)
+        for n in threads:
+            torch.set_num_threads(n)
+            for _ in range(3): ours()                           # compile (first thread count), warm up
+            ts = {s: [] for s in ("loops", "first", "ours", "ambiguate", "random_guess")}
+            per_round = []
+            for _ in range(rounds):
+                ts["loops"].append(timed(loops))
+                ts["first"].append(timed(ours))
+                warm = [timed(ours) for _ in range(burst - 1)]
+                ts["ours"] += warm
+                per_round.append(ts["loops"][-1] / statistics.median(warm))
+                ts["ambiguate"] += [timed(lambda: ambiguate(code, k_prime, secret)) for _ in range(burst)]
+                ts["random_guess"] += [timed(lambda: random_guess(public, k, generator=g)) for _ in range(burst)]
+            t = {s: statistics.median(v) for s, v in ts.items()}
+            by[str(n)] = dict(threads=n, ours_s=t["ours"], ours_first_call_s=t["first"], ambiguate_s=t["ambiguate"],
+                              random_guess_s=t["random_guess"], loops_s=t["loops"], spec_s=timed(spec),
+                              speedup=t["loops"] / t["ours"], speedup_first_call=t["loops"] / t["first"],
+                              speedup_per_round=per_round, speedup_paired=statistics.median(per_round),
+                              spec_loops_s=SPEC_LOOPS_S, speedup_vs_spec=SPEC_LOOPS_S / t["ours"])
+    finally: torch.set_num_threads(saved)
+    return dict(shape=dict(B=B, L=L, m=m, k=k, k_prime=k_prime), rounds=rounds, burst=burst, by_threads=by,
+                **by[str(max(threads))])
 
 # %% ../nbs/08_bench.ipynb #c71b80fb
 def bench_loading(name: str = "celeba64", split: str = "train", batch_size: int = 64) -> dict:
@@ -273,9 +267,11 @@ def bench_figures(res: dict, out_dir) -> list[Path]:
     for key, label in (("training", "paper training"), ("training_celeba64", "celeba64 training")):
         if key in res: ratios[f"{label} fp32 vs ref"] = res[key].get("speedup_fp32_vs_reference")
     if "ambiguation" in res:
-        ratios["ambiguate + guess vs loops"] = res["ambiguation"].get("speedup")
-        ratios["  the same, median of per-round ratios"] = res["ambiguation"].get("speedup_paired")
-        ratios["  the same, first call after the loops"] = res["ambiguation"].get("speedup_first_call")
+        a = res["ambiguation"]
+        ratios[f"ambiguate + guess vs loops, {a.get('threads')} threads"] = a.get("speedup")
+        ratios["  the same, median of per-round ratios"] = a.get("speedup_paired")
+        ratios["  the same, first call after the loops"] = a.get("speedup_first_call")
+        if "1" in a.get("by_threads", {}): ratios["  the same, 1 thread"] = a["by_threads"]["1"]["speedup"]
     ratios = {k: v for k, v in ratios.items() if v}
     if ratios:
         fig = Figure(figsize=(6, 0.5 * len(ratios) + 1)); ax = fig.subplots()
