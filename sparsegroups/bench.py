@@ -187,12 +187,18 @@ def _lab_batch(model: str, n: int):
         net, cfg = lab_model("lfw-mini"); x, data = lab_images(net, cfg, n=min(n, 10)); model = f"lfw-mini (not {model}: {e})"
     return net, x, data, model
 
-def bench_widget(model: str = "celeba64", n: int = 8, repeats: int = 10) -> dict:
-    "Latency of the noiseLab widget's full update (re-decode and redraw of n images) when the seed, k' or k moves."
+def bench_widget(model: str = "celeba64", n: int = 8, repeats: int = 10, threads=(1, 2)) -> dict:
+    """Latency of the noiseLab widget's full update (codes of n images, decode and redraw of the one on show) when the
+    seed, k', k or image moves, at each thread count of `threads` (`by_threads`); the top level repeats the largest."""
     from sparsegroups.noiselab import LabWidget
     net, x, data, model = _lab_batch(model, n)
-    lat = LabWidget(net, x, secret=b"benchmark-secret-0123").latency(repeats)
-    return dict(model=model, data=data, **lat)
+    w, saved, by = LabWidget(net, x, secret=b"benchmark-secret-0123"), torch.get_num_threads(), {}
+    try:
+        for t in threads:
+            torch.set_num_threads(t)
+            by[str(t)] = w.latency(repeats)
+    finally: torch.set_num_threads(saved)
+    return dict(model=model, data=data, by_threads=by, **by[str(max(threads))])
 
 def bench_rate(model: str = "celeba64", n: int = 64, k_prime: int | None = None) -> dict:
     """Rate and quality on n test images: trusted PSNR/SSIM, key bytes (and public-file bytes where `sparsegroups.share`
