@@ -152,10 +152,10 @@ def ambiguate_spec(code: torch.Tensor, k_prime: int, secret, images: torch.Tenso
         pos = _shuffle_head(free, P, f)
     else:
         prior, positive = _position_tables(positions, L, m)
-        E = stream(m, 2 ** 31).transpose(1, 2)
-        ekey = (-torch.log((E[..., 0] + 0.5) * 2.0 ** -32) / (prior / (1 - prior))).masked_fill(mask, float("inf"))
+        E = (stream(m, 2 ** 31).transpose(1, 2).double() + 0.5) * 2.0 ** -32  # (E + 1/2) 2^-32 and (N + 1/2) 2^-32
+        ekey = (-torch.log(E[..., 0]) / (prior / (1 - prior))).masked_fill(mask, float("inf"))
         pos = torch.sort(ekey, dim=-1, stable=True).indices[..., :f]
-        neg = (E[..., 1].gather(-1, pos) + 0.5) * 2.0 ** -32 >= positive.expand(B, L, m).gather(-1, pos)
+        neg = E[..., 1].gather(-1, pos) >= positive.expand(B, L, m).gather(-1, pos)
     public = c.scatter(-1, pos, torch.where(neg, -val, val))
     return public.to(device=code.device, dtype=code.dtype), mask.to(code.device)
 
