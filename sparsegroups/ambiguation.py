@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.poly1305 import Poly1305
 
 # %% auto #0
 __all__ = ['code_support', 'log2_fixed', 'tail_fit', 'ambiguate_spec', 'random_guess_spec', 'position_stats', 'ambiguate',
-           'disambiguate', 'random_guess', 'synthetic_codes', 'magnitude_rule_precision', 'key_bits',
-           'key_bits_reference', 'support_bits', 'ambiguate_reference', 'random_guess_reference']
+           'disambiguate', 'random_guess', 'synthetic_codes', 'key_bits', 'key_bits_reference', 'support_bits',
+           'ambiguate_reference', 'random_guess_reference']
 
 # %% ../nbs/04_ambiguation.ipynb #0c87b454
 _DOMAIN = b"sg-ambiguate-v5"  # domain separation of the keys
@@ -77,8 +77,9 @@ def _ctr(key: bytes, iv: bytes, n: int) -> np.ndarray:
 
 def _words(ks: bytes, kh: bytes, msgs: list, n: int, block: int = 0) -> np.ndarray:
     "(len(msgs), n) uint32: per message, AES-CTR under ks from nonce || block (32 bits), nonce = Poly1305(kh, msg)[:12]."
-    iv = lambda msg: Poly1305.generate_tag(kh, msg)[:12] + block.to_bytes(4, "big")
-    return np.stack([_ctr(ks, iv(msg), n) for msg in msgs])
+    aes, zeros, end = algorithms.AES(ks), bytes(4 * n), block.to_bytes(4, "big")
+    enc = lambda msg: Cipher(aes, modes.CTR(Poly1305.generate_tag(kh, msg)[:12] + end)).encryptor().update(zeros)
+    return np.frombuffer(b"".join(map(enc, msgs)), "<u4").reshape(len(msgs), n)
 
 def _messages(c: np.ndarray, px: np.ndarray | None, B: int) -> list:
     "What binds each image's fakes: its 8-bit pixels px, else its code's float32 bytes."
@@ -251,7 +252,7 @@ def _log2_int(b, T):
 # %% ../nbs/04_ambiguation.ipynb #b1d0a011
 @nb.njit(**_JIT)
 def _ambiguate_images(c, cu, W, T, g, A, Q, k, f, pk, out, key, bad, b0, b1) -> None:
-    "Images b0..b1 of `ambiguate_spec`: rows c (B L, m), cu their bits, pairs W (B, f, L, 2); bad[r]: 1 count, 2 non-finite."
+    "Images b0..b1 of `ambiguate_spec`: rows c (B L, m), cu their bits, pairs W (b1-b0, f, L, 2); bad: 1 count, 2 NaN/inf."
     L, m = W.shape[2], c.shape[1]
     n = m - k
     free, nzi, P, V = np.empty((L, m), np.int64), np.empty(m, np.int64), np.empty((L, f), np.int64), np.empty((L, f), np.int64)
@@ -286,7 +287,7 @@ def _ambiguate_images(c, cu, W, T, g, A, Q, k, f, pk, out, key, bad, b0, b1) -> 
             sig[l] = np.float64(tb.view(np.float32)[0]) / (A[j] + w * (A[j + 1] - A[j]))  # t / a
         if bad[b * L:b * L + L].any(): continue
         for i in range(f):  # the image's word pairs, in stream order
-            for l in range(L): P[l, i], V[l, i] = W[b, i, l, 0], W[b, i, l, 1]
+            for l in range(L): P[l, i], V[l, i] = W[b - b0, i, l, 0], W[b - b0, i, l, 1]
         for l in range(L):
             for i in range(f): p[l, i] = ((V[l, i] & 0x7FFFFFFF) + 1) * 2.0 ** -31 * qc[l]
         _logs(p.reshape(-1), lp, mb)
@@ -316,12 +317,17 @@ def _guess_rows(c, W, k, out, count, r0, r1) -> None:
             q = ix[jj]; ix[jj] = ix[i]
             out[r, q] = c[r, q]
 
-def _run(fn, n: int, *args) -> None:
-    "fn(*args, i0, i1) over n items in 4 contiguous chunks per torch thread, taken in turn by a pool made for the call."
+@functools.cache
+def _pool(pid: int, w: int) -> ThreadPoolExecutor:
+    "Process pid's pool of w threads (a forked child makes its own)."
+    return ThreadPoolExecutor(w, thread_name_prefix="sparsegroups")
+
+def _run(fn, n: int, args) -> None:
+    "fn(*args(i0, i1), i0, i1) on 4 chunks of n per torch thread: fn on the pool while this thread makes the next args."
     w = max(1, min(torch.get_num_threads(), n))
-    if w == 1: return fn(*args, 0, n)
-    cut = [n * i // (4 * w) for i in range(4 * w + 1)]
-    with ThreadPoolExecutor(w) as ex: list(ex.map(lambda i: fn(*args, cut[i], cut[i + 1]), range(4 * w)))
+    if w == 1: return fn(*args(0, n), 0, n)
+    cut, ex = [n * i // (4 * w) for i in range(4 * w + 1)], _pool(os.getpid(), w)
+    for job in [ex.submit(fn, *args(a, b), a, b) for a, b in zip(cut, cut[1:])]: job.result()
 
 # %% ../nbs/04_ambiguation.ipynb #3301906f
 def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
@@ -336,10 +342,11 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     B, L, m = code.shape
     c = np.ascontiguousarray(code.detach().to("cpu", torch.float32).numpy()).reshape(B * L, m)
     k, f, secret, px = _prepare(code, k_prime, secret, images, c[0] if c.size else None)
-    ks, kh = _keys(secret, L, m, px)
-    W = _words(ks, kh, _messages(c, px, B), 2 * f * L).reshape(B, f, L, 2)
+    (ks, kh), msgs = _keys(secret, L, m, px), _messages(c, px, B)
     out, key, bad = np.empty_like(c), np.empty((B * L, m), np.bool_), np.zeros(B * L, np.int8)
-    _run(_ambiguate_images, B, c, c.view(np.uint32), W, _log2_table(), *_tail_table(), k, f, 2 ** (1 / k), out, key, bad)
+    rest = (_log2_table(), *_tail_table(), k, f, 2 ** (1 / k), out, key, bad)
+    W = lambda b0, b1: _words(ks, kh, msgs[b0:b1], 2 * f * L).reshape(b1 - b0, f, L, 2)  # image b0..b1's words
+    _run(_ambiguate_images, B, lambda b0, b1: (c, c.view(np.uint32), W(b0, b1), *rest))
     if (bad == 1).any(): _check_counts(np.count_nonzero(c, axis=1))
     if bad.any(): raise ValueError(_NONFINITE)
     return (torch.from_numpy(out).view(B, L, m).to(device=code.device, dtype=code.dtype),
@@ -362,7 +369,7 @@ def random_guess(public: torch.Tensor, k: int, generator: torch.Generator | None
     except ValueError: _check_counts(np.count_nonzero(c, axis=1), "k'"); raise
     W = _ctr(_guess_key(generator), bytes(16), B * L * k).reshape(B * L, k)
     out, count = np.zeros_like(c), np.empty(B * L, np.int64)
-    _run(_guess_rows, B * L, c, W, k, out, count)
+    _run(_guess_rows, B * L, lambda r0, r1: (c, W, k, out, count))
     _check_counts(count, "k'")
     return torch.from_numpy(out).view(B, L, m).to(device=public.device, dtype=public.dtype)
 
@@ -373,13 +380,6 @@ def synthetic_codes(B: int, L: int, m: int, k: int, seed: int = 0, spread: float
     g = torch.Generator().manual_seed(seed)
     scale = torch.exp(torch.randn(B, L, 1, generator=g) * spread)
     return KBest(torch.randn(B, L, m, generator=g) * scale, k)
-
-# %% ../nbs/04_ambiguation.ipynb #d70ad2dd
-def magnitude_rule_precision(public: torch.Tensor, key: torch.Tensor, k: int, largest: bool) -> float:
-    "Fraction of the true support found by keeping the k largest (or smallest) magnitudes of every public map."
-    score = public.abs().masked_fill(public == 0, -1.0 if largest else float("inf"))
-    idx = score.topk(k, dim=-1, largest=largest).indices
-    return key.gather(-1, idx).float().mean().item()
 
 # %% ../nbs/04_ambiguation.ipynb #c21e6b41
 def key_bits(L: int, k: int, k_prime: int) -> float:

@@ -1,5 +1,6 @@
-"""The ambiguation kernels run on several threads (a pool made for each call): a forked child (a DataLoader worker, a
-multiprocessing pool) and concurrent callers must get what a lone call in the parent gets, with any thread count."""
+"""The ambiguation kernels run on the process's thread pool (`ThreadPoolExecutor`, one per process id): a forked child
+(a DataLoader worker, a multiprocessing pool) must make its own instead of waiting on the parent's threads, which do
+not exist in the child, and concurrent callers and any thread count must get what a lone call gets."""
 import multiprocessing as mp
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,7 +20,7 @@ def _child(code):
 def test_ambiguate_in_forked_child_after_parent_used_threads():
     torch.set_num_threads(2)
     code = synthetic_codes(6, 3, 32, 8)
-    public, _ = ambiguate(code, 16, SECRET)       # the parent runs its kernels on two threads first
+    public, _ = ambiguate(code, 16, SECRET)       # the parent makes its pool here
     guess = random_guess(public, 8, generator=torch.Generator().manual_seed(0))
     with mp.get_context("fork").Pool(1) as pool:
         child_public, child_guess = pool.apply_async(_child, (code,)).get(timeout=120)
@@ -29,7 +30,7 @@ def test_ambiguate_in_forked_child_after_parent_used_threads():
 
 
 def test_ambiguate_from_several_threads_at_once():
-    """Callers in several threads at once (each call makes its own pool) get what a lone call gives."""
+    """Callers in several threads at once (sharing the pool) get what a lone call gives."""
     torch.set_num_threads(2)
     codes = [synthetic_codes(20, 4, 64, 16, seed=s) for s in range(8)]
     alone = [ambiguate(c, 32, SECRET)[0] for c in codes]
