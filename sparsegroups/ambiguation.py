@@ -271,7 +271,7 @@ def _ambiguate_images(c, cu, W, T, g, A, Q, k, f, pk, out, key, bad, b0, b1) -> 
             if nz != k or hb >= 0x7F800000:
                 bad[r] = 1 if nz != k else 2
                 continue
-            nf, nn, s, tb[0] = 0, 0, 0, 0x7FFFFFFF
+            nf, nn, s, t = 0, 0, 0, 0x7FFFFFFF
             for j in range(m):  # index lists without branches
                 free[l, nf] = j; nzi[nn] = j
                 nzb = (cu[r, j] & 0x7FFFFFFF) != 0
@@ -279,8 +279,9 @@ def _ambiguate_images(c, cu, W, T, g, A, Q, k, f, pk, out, key, bad, b0, b1) -> 
             for i in range(k):  # fixed-point log sum, smallest magnitude's bits
                 mag = np.int64(cu[r, nzi[i]] & 0x7FFFFFFF)
                 s += _log2_int(mag, T)
-                tb[0] = min(tb[0], mag)
-            x = float(s - k * _log2_int(np.int64(tb[0]), T)) / (k * 4294967296.0)  # mean log2(|v| / t)
+                t = min(t, mag)
+            tb[0] = t
+            x = float(s - k * _log2_int(t, T)) / (k * 4294967296.0)  # mean log2(|v| / t)
             j = min(max(np.searchsorted(g, x, side="right") - 1, 0), g.shape[0] - 2)
             w = min(max((x - g[j]) / (g[j + 1] - g[j]), 0.0), 1.0)
             qc[l] = min((Q[j] + w * (Q[j + 1] - Q[j])) * pk, Q[Q.shape[0] - 1])
