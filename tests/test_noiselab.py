@@ -21,6 +21,9 @@ def check_metrics(m: dict, L: int, k: int, k_prime: int):
     for codec in ("jpeg", "webp"):
         c = m["codecs"][codec]
         assert c["reached"] == m["n_images"] and c["bytes_at_trusted_psnr"] > 0
+    sealed = m["codecs"]["webp+chacha20poly1305"]                              # the standard-encryption reference
+    assert sealed["key_bytes"] == 32 and sealed["reached"] == m["n_images"]
+    assert sealed["bytes_at_trusted_psnr"] == pytest.approx(m["codecs"]["webp"]["bytes_at_trusted_psnr"] + 28)
 
 def test_noiselab_headless_lfw_mini(tmp_path):
     r = papermill(tmp_path / "out.ipynb", "-p", "run", str(tmp_path / "run"), "-p", "n_images", "10", "-p", "k_prime", "40")
@@ -44,3 +47,11 @@ def test_noiselab_headless_celeba64(tmp_path):
     m = json.loads((tmp_path / "run" / "noiselab" / "metrics.json").read_text())
     assert m["data"] == "celeba64" and m["n_images"] == 8
     check_metrics(m, L=m["L"], k=m["k"], k_prime=2 * m["k"])
+
+def test_noiselab_mistyped_parameter(tmp_path):
+    "A misspelt papermill parameter stops the run before any work, naming it and the valid names."
+    r = papermill(tmp_path / "out.ipynb", "-p", "run", str(tmp_path / "run"), "-p", "n_imagez", "4")
+    assert r.returncode != 0
+    out = r.stdout + r.stderr
+    assert "n_imagez" in out and "n_images" in out and "valid parameters" in out
+    assert not (tmp_path / "run" / "noiselab" / "metrics.json").exists()
