@@ -83,8 +83,7 @@ def _words(ks: bytes, kh: bytes, msgs: list, n: int, block: int = 0) -> np.ndarr
 
 def _messages(c: np.ndarray, px: np.ndarray | None, B: int) -> list:
     "What binds each image's fakes: its 8-bit pixels px, else its code's float32 bytes."
-    src = px if px is not None else c.reshape(B, -1)
-    return [src[b].reshape(-1).view(np.uint8) for b in range(B)]
+    return list((px if px is not None else c).reshape(B, -1).view(np.uint8))
 
 # %% ../nbs/04_ambiguation.ipynb #c0de5005
 @functools.cache
