@@ -300,6 +300,7 @@ def _ambiguate_images(c, cu, W, T, g, A, Q, k, f, pk, out, key, bad, b0, b1) -> 
                 q = fr[jj]; fr[jj] = fr[i]
                 out[r, q] = -val if V[l, i] >= 2 ** 31 else val
 
+# %% ../nbs/04_ambiguation.ipynb #c0de500a
 @nb.njit(**_JIT)
 def _guess_rows(c, W, k, out, count, r0, r1) -> None:
     "Rows r0..r1 of `random_guess_spec`: k of row r's non-zeros into out (zeros), their count into count[r]."
