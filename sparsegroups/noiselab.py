@@ -13,7 +13,7 @@ import torch
 from .ambiguation import ambiguate, random_guess, key_bits, key_bits_reference, support_bits
 from .data import load_dataset, image_grid
 from .layers import KBest
-from .metrics import psnr, ssim, bytes_at_psnr, psnr_at_bytes, codec_curve, codec_roundtrip
+from .metrics import psnr, ssim, bytes_at_psnr, psnr_at_bytes, codec_curve
 from .model import SparseGroupAE, DictConfig, load, atomic_write
 
 # %% auto #0
@@ -84,33 +84,17 @@ def quality_table(rows: dict) -> list[dict]:
     return out
 
 # %% ../nbs/11_noiseLab.ipynb #9e95596e
-def _webp_at(img: torch.Tensor, target: float) -> bytes | None:
-    "The WebP file (OpenCV) of the lowest quality 1..100 whose decode reaches PSNR >= target, or None if none does."
-    import cv2
-    lo, hi, best = 1, 100, None
-    while lo <= hi:
-        q = (lo + hi) // 2
-        _, dec = codec_roundtrip(img, "webp", q)
-        if psnr(img[None], dec[None])[0] >= target: best, hi = q, q - 1
-        else: lo = q + 1
-    if best is None: return None
-    a = (img.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
-    a = a[..., ::-1] if a.shape[2] == 3 else a[..., 0]
-    return cv2.imencode(".webp", np.ascontiguousarray(a), [cv2.IMWRITE_WEBP_QUALITY, best])[1].tobytes()
-
 def sealed_webp(x: torch.Tensor, target: torch.Tensor, key: bytes | None = None) -> dict:
-    """WebP at each image's target PSNR sealed with ChaCha20-Poly1305: public file = 12-byte nonce + ciphertext + 16-byte
-    tag; mean bytes of the sealed files, how many images reached the target, key bytes (32)."""
-    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-    key = ChaCha20Poly1305.generate_key() if key is None else key
-    aead = ChaCha20Poly1305(key)
+    """WebP at each image's target PSNR (`sparsegroups.share.webp_at_psnr`) sealed with ChaCha20-Poly1305: public file =
+    12-byte nonce + ciphertext + 16-byte tag; mean bytes of the sealed files, images that reached the target, key bytes."""
+    from sparsegroups.share import webp_at_psnr, aead_seal, aead_open
+    key = os.urandom(32) if key is None else key
     sizes = []
     for img, t in zip(x, torch.as_tensor(target).expand(len(x))):
-        webp = _webp_at(img, float(t))
+        webp = webp_at_psnr(img, float(t))
         if webp is None: continue
-        nonce = os.urandom(12)
-        sealed = nonce + aead.encrypt(nonce, webp, None)
-        if aead.decrypt(sealed[:12], sealed[12:], None) != webp: raise RuntimeError("a sealed WebP did not open again")
+        sealed = aead_seal(webp, key, os.urandom(12))
+        if aead_open(sealed, key) != webp: raise RuntimeError("a sealed WebP did not open again")
         sizes.append(len(sealed))
     return dict(bytes_at_trusted_psnr=float(np.mean(sizes)) if sizes else None, reached=len(sizes), key_bytes=len(key),
                 overhead_bytes=12 + 16, aead="ChaCha20-Poly1305")

@@ -49,7 +49,7 @@ def test_attacks_headless_lfw_mini(tmp_path):
     r0 = rows[("ours", "reencode")]
     assert r0["median"] <= r0["p90"] and 0 <= r0["above_0_9"] <= 1 and len(r0["per_victim"]) == 16
     ms = rows[("ours", "multistart")]                                             # its candidates: 0..starts per victim
-    assert 0 < ms["converged"] <= 1 and 0 <= ms["candidates_mean"] <= ms["candidates_max"] <= res["config"]["starts"]
+    assert 0 < ms["settled"] <= 1 and 0 <= ms["candidates_mean"] <= ms["candidates_max"] <= res["config"]["starts"]
     assert res["learned"]["ours"]["auc"]["distinguisher"]["held_out"] > 0.7         # on held-out public faces
     for f in ("attacks_ours.png", "attacks_hist.png"): assert (tmp_path / "run" / "attacks" / "figures" / f).stat().st_size > 5000
     r = papermill(tmp_path / "out2.ipynb", "-p", "run", str(tmp_path / "run"))
