@@ -576,14 +576,17 @@ def attack_figure(x: torch.Tensor, result: dict, n: int = 8, title: str | None =
 
 def precision_histograms(rows: list[dict], bins: int = 20):
     "One panel per scheme: the histogram of per-victim support precision of every attack (step lines), chance dashed."
+    from matplotlib import colormaps
     from matplotlib.figure import Figure
     schemes = list(dict.fromkeys(r["scheme"] for r in rows))
+    names = list(dict.fromkeys(r["attack"] for r in rows if r["attack"] not in NOT_ATTACKS and r.get("per_victim")))
+    color = dict(zip(names, colormaps["tab20"](np.linspace(0, 1, max(2, len(names))))))    # one colour per attack
     fig = Figure(figsize=(5 * len(schemes), 3.6)); axes = np.atleast_1d(fig.subplots(1, len(schemes), sharey=True))
     edges = np.linspace(0, 1, bins + 1)
     for ax, s in zip(axes, schemes):
         for r in rows:
-            if r["scheme"] == s and r["attack"] not in NOT_ATTACKS and r.get("per_victim"):
-                ax.hist(r["per_victim"], edges, histtype="step", lw=1.3, label=r["attack"])
+            if r["scheme"] == s and r["attack"] in names:
+                ax.hist(r["per_victim"], edges, histtype="step", lw=1.3, label=r["attack"], color=color[r["attack"]])
                 chance = r["chance"]
         ax.axvline(chance, color="k", ls="--", lw=0.8); ax.set_title(f"scheme: {s}"); ax.set_xlabel("support precision per victim")
     axes[0].set_ylabel("victims"); axes[-1].legend(fontsize=7, loc="upper left")
