@@ -20,9 +20,9 @@ __all__ = ['SCHEMES', 'attack_reencode_inverse', 'attack_reencode_denoise', 'ATT
            'reencode_features', 'InverseEncoder', 'Distinguisher', 'KeyNet', 'Identifier', 'Knowledge',
            'attack_features', 'learned_scores', 'learn', 'attack_random', 'attack_largest', 'attack_smallest',
            'attack_prior', 'attack_distinguisher', 'attack_keynet', 'attack_reencode', 'multistart',
-           'attack_multistart', 'attack_relaxed', 'attack_copies', 'identify', 'per_victim_figures', 'strongest',
-           'score_attacks', 'results_table', 'attack_figure', 'precision_histograms', 'AttackBrowser',
-           'victims_and_public', 'attacks_dir', 'AttacksConfig']
+           'attack_multistart', 'attack_relaxed', 'attack_copies', 'AttacksConfig', 'identify', 'per_victim_figures',
+           'strongest', 'score_attacks', 'results_table', 'attack_figure', 'precision_histograms', 'AttackBrowser',
+           'victims_and_public', 'attacks_dir']
 
 # %% ../nbs/12_attacks.ipynb #19a80e25
 def _candidates(public: torch.Tensor) -> torch.Tensor: return public != 0
@@ -480,6 +480,56 @@ ATTACKS = {"random": attack_random, "largest": attack_largest, "smallest": attac
            "reencode_inverse": attack_reencode_inverse, "reencode_denoise": attack_reencode_denoise,
            "multistart": attack_multistart, "relaxed": attack_relaxed, "copies": attack_copies}
 
+# %% ../nbs/12_attacks.ipynb #2243d5e5
+@dataclass(frozen=True)
+class AttacksConfig(DictConfig):
+    "Every knob of an attacks lab run (its papermill parameters); the learned models' sizes are optimiser steps."
+    model: str = "lfw-mini"             # shipped model name, run folder or checkpoint
+    data: str | None = None             # data set (None: the model's training data)
+    root: str | None = None             # data folder (None: the data set's default)
+    n_public: int = 80                  # adversary's public train images
+    n_victims: int = 20                 # victims: the first n of the test split (lfw-mini: valid + test)
+    k_prime: int | None = None          # None: 2k
+    attacks: str = ",".join(ATTACKS)    # comma-separated names from ATTACKS
+    schemes: str = ",".join(SCHEMES)    # comma-separated names from SCHEMES
+    n_train: int = 768                  # public faces the learned models train on (their own ambiguations)
+    n_holdout: int = 128                # other public faces they are scored on (AUC, held-out precision)
+    inverse_steps: int = 40             # E' (batches of 32)
+    denoise_steps: int = 15             # E'_d, from E' (batches of 32)
+    distinguisher_steps: int = 100      # per-entry MLP (batches of 4096 entries)
+    keynet_steps: int = 25              # key network (batches of 32 images)
+    identifier_steps: int = 300         # identity classifier, where identities are known (batches of 64)
+    reencode_iters: int = 4
+    relax_steps: int = 8
+    starts: int = 4                     # multistart: random starts per victim
+    start_iters: int = 4                # multistart: passes per start (the last one scores)
+    n_copies: int = 3
+    secret: str = "attacks-owner-secret"
+    seed: int = 0
+    run: str | None = None              # run folder (None: a new one under ./runs)
+    overwrite: bool = False
+
+    def __post_init__(self):
+        for name, valid in (("attacks", ATTACKS), ("schemes", SCHEMES)):
+            bad = [a for a in getattr(self, name).split(",") if a.strip() not in valid]
+            if bad or not getattr(self, name).strip(): raise ValueError(f"{name}={getattr(self, name)!r}: unknown {bad}; valid: {', '.join(valid)}")
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.type == "int" and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+                raise ValueError(f"{f.name}={v!r} must be a non-negative integer")
+        if self.n_victims < 1 or self.n_public < 5: raise ValueError(f"need n_victims >= 1 and n_public >= 5, got {self.n_victims}, {self.n_public}")
+
+    @property
+    def attack_names(self) -> list: return [a.strip() for a in self.attacks.split(",")]
+    @property
+    def scheme_names(self) -> list: return [s.strip() for s in self.schemes.split(",")]
+    @property
+    def budget(self) -> dict: return dict(reencode_iters=self.reencode_iters, relax_steps=self.relax_steps, starts=self.starts,
+                                          start_iters=self.start_iters, seed=self.seed)
+    @property
+    def learn_args(self) -> dict: return {f: getattr(self, f) for f in ("n_train", "n_holdout", "inverse_steps", "denoise_steps",
+                                          "distinguisher_steps", "keynet_steps", "identifier_steps", "seed")}
+
 # %% ../nbs/12_attacks.ipynb #0e81e10a
 @torch.no_grad()
 def identify(know: Knowledge, x: torch.Tensor, identities: list) -> dict | None:
@@ -659,53 +709,3 @@ def attacks_dir(run, model, overwrite: bool) -> Path:
     "The output folder <run>/attacks, refusing to replace an existing result unless overwrite."
     from sparsegroups.noiselab import lab_dir
     return lab_dir(run, model, overwrite, "attacks", "results.json", "attack results")
-
-# %% ../nbs/12_attacks.ipynb #2243d5e5
-@dataclass(frozen=True)
-class AttacksConfig(DictConfig):
-    "Every knob of an attacks lab run (its papermill parameters); the learned models' sizes are optimiser steps."
-    model: str = "lfw-mini"             # shipped model name, run folder or checkpoint
-    data: str | None = None             # data set (None: the model's training data)
-    root: str | None = None             # data folder (None: the data set's default)
-    n_public: int = 80                  # adversary's public train images
-    n_victims: int = 20                 # victims: the first n of the test split (lfw-mini: valid + test)
-    k_prime: int | None = None          # None: 2k
-    attacks: str = ",".join(ATTACKS)    # comma-separated names from ATTACKS
-    schemes: str = ",".join(SCHEMES)    # comma-separated names from SCHEMES
-    n_train: int = 768                  # public faces the learned models train on (their own ambiguations)
-    n_holdout: int = 128                # other public faces they are scored on (AUC, held-out precision)
-    inverse_steps: int = 40             # E' (batches of 32)
-    denoise_steps: int = 15             # E'_d, from E' (batches of 32)
-    distinguisher_steps: int = 100      # per-entry MLP (batches of 4096 entries)
-    keynet_steps: int = 25              # key network (batches of 32 images)
-    identifier_steps: int = 300         # identity classifier, where identities are known (batches of 64)
-    reencode_iters: int = 4
-    relax_steps: int = 8
-    starts: int = 4                     # multistart: random starts per victim
-    start_iters: int = 4                # multistart: passes per start (the last one scores)
-    n_copies: int = 3
-    secret: str = "attacks-owner-secret"
-    seed: int = 0
-    run: str | None = None              # run folder (None: a new one under ./runs)
-    overwrite: bool = False
-
-    def __post_init__(self):
-        for name, valid in (("attacks", ATTACKS), ("schemes", SCHEMES)):
-            bad = [a for a in getattr(self, name).split(",") if a.strip() not in valid]
-            if bad or not getattr(self, name).strip(): raise ValueError(f"{name}={getattr(self, name)!r}: unknown {bad}; valid: {', '.join(valid)}")
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if f.type == "int" and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
-                raise ValueError(f"{f.name}={v!r} must be a non-negative integer")
-        if self.n_victims < 1 or self.n_public < 5: raise ValueError(f"need n_victims >= 1 and n_public >= 5, got {self.n_victims}, {self.n_public}")
-
-    @property
-    def attack_names(self) -> list: return [a.strip() for a in self.attacks.split(",")]
-    @property
-    def scheme_names(self) -> list: return [s.strip() for s in self.schemes.split(",")]
-    @property
-    def budget(self) -> dict: return dict(reencode_iters=self.reencode_iters, relax_steps=self.relax_steps, starts=self.starts,
-                                          start_iters=self.start_iters, seed=self.seed)
-    @property
-    def learn_args(self) -> dict: return {f: getattr(self, f) for f in ("n_train", "n_holdout", "inverse_steps", "denoise_steps",
-                                          "distinguisher_steps", "keynet_steps", "identifier_steps", "seed")}
