@@ -44,7 +44,8 @@ took nbdev_test
 
 # 3. Cross-module contracts, the labs through papermill, the browser, fuzzing.
 step "pytest -m \"$markers\""
-$PY -m pytest -q -m "$markers" tests "$@" || status=1
+# pytest-xdist spreads the tests over the cores (most of them wait on kernels, subprocesses and files)
+$PY -m pytest -q -m "$markers" --numprocesses auto --maxprocesses 4 tests "$@" || status=1
 took pytest
 
 echo "test.sh: $((SECONDS - start)) s after set-up" >&2

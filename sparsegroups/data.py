@@ -354,7 +354,7 @@ def image_grid(rows: dict, ncols: int | None = None, title: str | None = None, c
             for s in ax.spines.values(): s.set_visible(False)
             if c < len(imgs):
                 im = imgs[c].clamp(0, 1)
-                ax.imshow(im[0] if im.shape[0] == 1 else im.permute(1, 2, 0), cmap="gray" if im.shape[0] == 1 else None,
+                ax.imshow((im[0] if im.shape[0] == 1 else im.permute(1, 2, 0)).numpy(), cmap="gray" if im.shape[0] == 1 else None,
                           vmin=0, vmax=1, interpolation="nearest")
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     if title: fig.suptitle(title)

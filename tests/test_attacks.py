@@ -25,6 +25,7 @@ def test_copies_recover_fresh_fakes_exactly():
         mask = attack_copies(None, copies[0], 16, None, copies=copies[1:])
         assert torch.equal(mask, c != 0), kp
 
+@pytest.mark.slow
 def test_attacks_headless_lfw_mini(tmp_path):
     r = papermill(tmp_path / "out.ipynb", "-p", "run", str(tmp_path / "run"), "-p", "n_victims", "16")
     assert r.returncode == 0, r.stderr[-3000:]
@@ -63,6 +64,7 @@ def test_attacks_mistyped_parameter(tmp_path):
     assert "n_victimz" in out and "n_victims" in out and "valid parameters" in out
     assert not (tmp_path / "run" / "attacks").exists()
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shared_data_available("celeba"), reason="needs ../shared/data/celeba")
 def test_attacks_headless_celeba64_recognition(tmp_path):
     r = papermill(tmp_path / "out.ipynb", "-p", "model", "celeba64", "-p", "run", str(tmp_path / "run"), "-p", "n_public", "300",

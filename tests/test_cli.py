@@ -1,5 +1,6 @@
 "The `sparsegroups` console script: JSON on stdout, clear one-line errors, no overwrites without --force."
 import json, subprocess
+import pytest
 from conftest import script
 from sparsegroups.cli import main
 
@@ -36,6 +37,7 @@ def test_unknown_command_is_usage_error():
     r = run("frobnicate")
     assert r.returncode == 2 and "invalid choice" in r.stderr and "Traceback" not in r.stderr
 
+@pytest.mark.slow
 def test_bench_quick_writes_json_and_never_overwrites(tmp_path):
     out = tmp_path / "b.json"
     r = run("bench", "--quick", "--out", str(out))

@@ -25,6 +25,7 @@ def check_metrics(m: dict, L: int, k: int, k_prime: int):
     assert sealed["key_bytes"] == 32 and sealed["reached"] == m["n_images"]
     assert sealed["bytes_at_trusted_psnr"] == pytest.approx(m["codecs"]["webp"]["bytes_at_trusted_psnr"] + 28)
 
+@pytest.mark.slow
 def test_noiselab_headless_lfw_mini(tmp_path):
     r = papermill(tmp_path / "out.ipynb", "-p", "run", str(tmp_path / "run"), "-p", "n_images", "10", "-p", "k_prime", "40")
     assert r.returncode == 0, r.stderr[-3000:]
@@ -40,6 +41,7 @@ def test_noiselab_headless_lfw_mini(tmp_path):
     assert r.returncode != 0 and "already holds a noiseLab result" in r.stderr + r.stdout
     assert (lab / "metrics.json").read_bytes() == before
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shared_data_available("celeba"), reason="needs ../shared/data/celeba")
 def test_noiselab_headless_celeba64(tmp_path):
     r = papermill(tmp_path / "out.ipynb", "-p", "model", "celeba64", "-p", "run", str(tmp_path / "run"), "-p", "n_images", "8")

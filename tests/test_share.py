@@ -262,11 +262,13 @@ OPS = st.lists(st.tuples(st.sampled_from(["flip", "set", "insert", "delete", "tr
                          st.integers(0, 255)), min_size=1, max_size=6)
 FUZZ = settings(deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=4000)
 @given(data=st.binary(max_size=700), prefix=st.sampled_from([b"", b"SGP\x02", b"SGK\x02", b"SGK\x02\x01", b"SGP\x01"]))
 def test_fuzz_random_bytes(samples, data, prefix):
     parse_all(prefix + data, samples)
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=7000)
 @given(which=st.integers(0, 2), ops=OPS, fix_crc=st.booleans())
 def test_fuzz_mutated_files(samples, which, ops, fix_crc):

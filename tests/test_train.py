@@ -81,6 +81,7 @@ def test_torchrun_two_processes_gloo(tmp_path):
     assert ck["extra"]["epoch"] == 2 and not any(k.startswith("module.") for k in ck["state_dict"])
     assert sorted(p.name for p in (tmp_path / "ddp").iterdir()) == ["config.json", "figures", "last.pt", "metrics.json", "model.pt"]
 
+@pytest.mark.slow
 def test_papermill_runs_trainground_headless(tmp_path):
     out = tmp_path / "run1" / "10_trainGround.ipynb"
     out.parent.mkdir()
