@@ -324,11 +324,12 @@ def _pool(pid: int, w: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(w, thread_name_prefix="sparsegroups")
 
 def _run(fn, n: int, args) -> None:
-    "fn(*args(i0, i1), i0, i1) on 4 chunks of n per torch thread: fn on the pool while this thread makes the next args."
+    "fn(*args(i0, i1), i0, i1) on a chunk of n per torch thread: the pool's first, then this thread's."
     w = max(1, min(torch.get_num_threads(), n))
-    if w == 1: return fn(*args(0, n), 0, n)
-    cut, ex = [n * i // (4 * w) for i in range(4 * w + 1)], _pool(os.getpid(), w)
-    for job in [ex.submit(fn, *args(a, b), a, b) for a, b in zip(cut, cut[1:])]: job.result()
+    cut = [n * i * 4 // (4 * w - 1) for i in range(w)] + [n]  # this thread's is 3/4 of the others'
+    jobs = [_pool(os.getpid(), w - 1).submit(fn, *args(a, b), a, b) for a, b in zip(cut[:-2], cut[1:-1])]
+    fn(*args(cut[-2], n), cut[-2], n)
+    for job in jobs: job.result()
 
 # %% ../nbs/04_ambiguation.ipynb #3301906f
 def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
