@@ -4,12 +4,12 @@
 # through papermill on lfw-mini, the CLI, file-format and training contracts, the browser test and the fuzzing.
 # Prints each step's time; exits non-zero on any failure. Sets up .venv first (idempotent).
 #   bash test.sh                everything (the checks marked slow included)
-#   bash test.sh --quick        the developers' inner loop: the same without the pytest checks marked slow
+#   bash test.sh --quick        the developers' inner loop: the same without the checks marked slow
 # Further arguments go to pytest (e.g. bash test.sh -k share).
 set -uo pipefail
 cd "$(dirname "$0")"
-markers="not cuda"
-if [ "${1:-}" = "--quick" ]; then markers="not slow and not cuda"; shift; fi
+markers="not cuda"; nbflags="long"
+if [ "${1:-}" = "--quick" ]; then markers="not slow and not cuda"; nbflags=""; shift; fi
 bash setup.sh || { echo "test.sh: set-up failed" >&2; exit 1; }
 PY=.venv/bin/python
 # torch's OpenMP threads sleep instead of spinning while they wait: on a shared 2-core machine spinning threads of
@@ -37,15 +37,17 @@ if ! diff -r -x .ipynb_checkpoints nbs "$tmp/nbs" >/dev/null; then
 fi
 took sync
 
-# 2. The notebooks' own tests (cells flagged slow, cuda or lab are skipped; nbdev_test --flags slow runs the slow ones).
-step "nbdev_test"
-SPARSEGROUPS_RUNS="$runs_tmp" .venv/bin/nbdev_test --path nbs || status=1
+# 2. The notebooks' own tests. Skipped: cells flagged lab (the labs' run sections, which pytest runs through
+#    papermill), cuda, and slow (celeba64 demonstrations: nbdev_test --flags slow runs them); cells flagged long run
+#    here but not with --quick.
+step "nbdev_test${nbflags:+ --flags $nbflags}"
+SPARSEGROUPS_RUNS="$runs_tmp" .venv/bin/nbdev_test --path nbs ${nbflags:+--flags "$nbflags"} || status=1
 took nbdev_test
 
 # 3. Cross-module contracts, the labs through papermill, the browser, fuzzing.
 step "pytest -m \"$markers\""
-# pytest-xdist spreads the tests over the cores (most of them wait on kernels, subprocesses and files)
-$PY -m pytest -q -m "$markers" --numprocesses auto --maxprocesses 4 tests "$@" || status=1
+# pytest-xdist spreads the test files over the cores (a file's module fixtures then run once)
+$PY -m pytest -q -m "$markers" --numprocesses auto --maxprocesses 4 --dist loadfile tests "$@" || status=1
 took pytest
 
 echo "test.sh: $((SECONDS - start)) s after set-up" >&2

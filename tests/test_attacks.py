@@ -56,6 +56,7 @@ def test_attacks_headless_lfw_mini(tmp_path):
     r = papermill(tmp_path / "out2.ipynb", "-p", "run", str(tmp_path / "run"))
     assert r.returncode != 0 and "already holds attack results" in r.stderr + r.stdout
 
+@pytest.mark.slow
 def test_attacks_mistyped_parameter(tmp_path):
     "A misspelt papermill parameter stops the run before the run section does any work, naming it and the valid names."
     r = papermill(tmp_path / "out.ipynb", "-p", "run", str(tmp_path / "run"), "-p", "n_victimz", "4")

@@ -24,7 +24,16 @@ ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
 L, M, K, KP = 8, 128, 16, 32                                  # lfw-mini, k' = 2k
 
 def run_cli(*args, timeout=300):
+    "The console script in a subprocess."
     return subprocess.run([script("sparsegroups"), *map(str, args)], capture_output=True, text=True, timeout=timeout, env=ENV)
+
+def run_main(*args) -> subprocess.CompletedProcess:
+    "The CLI's main(argv) in this process (no interpreter start-up), with run_cli's result fields."
+    import contextlib, io
+    from sparsegroups.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err): rc = main([str(a) for a in args])
+    return subprocess.CompletedProcess(args, rc, out.getvalue(), err.getvalue())
 
 def read_png(p) -> torch.Tensor:
     a = cv2.imread(str(p), cv2.IMREAD_UNCHANGED)
@@ -53,10 +62,10 @@ def shared(tmp_path_factory):
                 "--secret", d / "owner.secret", "--out", d / "out", "--json")
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
-    k = run_cli("keygen", d / "alice")
+    k = run_main("keygen", d / "alice")                   # the console script itself ran just above
     assert k.returncode == 0 and "Traceback" not in k.stderr and "alice.pub" in k.stdout, k.stderr
     S.keygen(d / "bob")
-    s = run_cli("share", d / "face0.png", "--model", "lfw-mini", "--k-prime", KP, "--secret", d / "owner.secret",
+    s = run_main("share", d / "face0.png", "--model", "lfw-mini", "--k-prime", KP, "--secret", d / "owner.secret",
                 "--out", d / "sealed", "--to", d / "alice.pub", "--json")
     assert s.returncode == 0, s.stderr
     return d, rows, json.loads(s.stdout)

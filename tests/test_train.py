@@ -112,6 +112,7 @@ def test_resume_can_extend_and_fine_tune(tmp_path, capsys):
     assert m["history"]["epoch"] == [1, 2] and m["steps"] == 2 * 10
     assert m["history"]["lr"] == [2e-3, 1e-4]
 
+@pytest.mark.slow
 def test_papermill_mistyped_parameter_fails_naming_it(tmp_path):
     out = tmp_path / "typo.ipynb"
     r = subprocess.run([str(Path(sys.executable).parent / "papermill"), str(ROOT / "nbs" / "10_trainGround.ipynb"), str(out),
