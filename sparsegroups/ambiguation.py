@@ -76,10 +76,12 @@ def _ctr(key: bytes, iv: bytes, n: int) -> np.ndarray:
     return np.frombuffer(Cipher(algorithms.AES(key), modes.CTR(iv)).encryptor().update(bytes(4 * n)), "<u4")
 
 def _words(ks: bytes, kh: bytes, msgs: list, n: int, block: int = 0) -> np.ndarray:
-    "(len(msgs), n) uint32: per message, AES-CTR under ks from nonce || block (32 bits), nonce = Poly1305(kh, msg)[:12]."
+    "(len(msgs), n) uint32: per message, AES-CTR under ks from Poly1305(kh, msg)[:12] || block (32 bits)."
     aes, zeros, end = algorithms.AES(ks), bytes(4 * n), block.to_bytes(4, "big")
-    enc = lambda msg: Cipher(aes, modes.CTR(Poly1305.generate_tag(kh, msg)[:12] + end)).encryptor().update(zeros)
-    return np.frombuffer(b"".join(map(enc, msgs)), "<u4").reshape(len(msgs), n)
+    out = memoryview(bytearray(4 * n * len(msgs) + 15))
+    for i, msg in enumerate(msgs):
+        Cipher(aes, modes.CTR(Poly1305.generate_tag(kh, msg)[:12] + end)).encryptor().update_into(zeros, out[4 * n * i:])
+    return np.frombuffer(out, "<u4", len(msgs) * n).reshape(len(msgs), n)
 
 def _messages(c: np.ndarray, px: np.ndarray | None, B: int) -> list:
     "What binds each image's fakes: its 8-bit pixels px, else its code's float32 bytes."
@@ -280,7 +282,7 @@ def _ambiguate_images(c, cu, W, T, g, A, Q, k, f, pk, out, key, bad, b0, b1) -> 
                 s += _log2_int(mag, T)
                 t = min(t, mag)
             tb[0] = t
-            x = float(s - k * _log2_int(t, T)) / (k * 4294967296.0)  # mean log2(|v| / t)
+            x = float(s - k * _log2_int(t, T)) / (k * 4294967296.0)
             j = min(max(np.searchsorted(g, x, side="right") - 1, 0), g.shape[0] - 2)
             w = min(max((x - g[j]) / (g[j + 1] - g[j]), 0.0), 1.0)
             qc[l] = min((Q[j] + w * (Q[j + 1] - Q[j])) * pk, Q[Q.shape[0] - 1])
@@ -326,7 +328,7 @@ def _pool(pid: int, w: int) -> ThreadPoolExecutor:
 def _run(fn, n: int, args) -> None:
     "fn(*args(i0, i1), i0, i1) on a chunk of n per torch thread: the pool's first, then this thread's."
     w = max(1, min(torch.get_num_threads(), n))
-    cut = [n * i * 4 // (4 * w - 1) for i in range(w)] + [n]  # this thread's is 3/4 of the others'
+    cut = [n * i * 4 // (4 * w - 1) for i in range(w)] + [n]
     jobs = [_pool(os.getpid(), w - 1).submit(fn, *args(a, b), a, b) for a, b in zip(cut[:-2], cut[1:-1])]
     fn(*args(cut[-2], n), cut[-2], n)
     for job in jobs: job.result()
@@ -347,7 +349,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     (ks, kh), msgs = _keys(secret, L, m, px), _messages(c, px, B)
     out, key, bad = np.empty_like(c), np.empty((B * L, m), np.bool_), np.zeros(B * L, np.int8)
     rest = (_log2_table(), *_tail_table(), k, f, 2 ** (1 / k), out, key, bad)
-    W = lambda b0, b1: _words(ks, kh, msgs[b0:b1], 2 * f * L).reshape(b1 - b0, f, L, 2)  # image b0..b1's words
+    W = lambda b0, b1: _words(ks, kh, msgs[b0:b1], 2 * f * L).reshape(b1 - b0, f, L, 2)
     _run(_ambiguate_images, B, lambda b0, b1: (c, c.view(np.uint32), W(b0, b1), *rest))
     if (bad == 1).any(): _check_counts(np.count_nonzero(c, axis=1))
     if bad.any(): raise ValueError(_NONFINITE)
