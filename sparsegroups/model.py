@@ -31,7 +31,7 @@ class DictConfig:
 
     @classmethod
     def from_params(cls, ns: dict, # the notebook's globals() after its parameters (and papermill's) cells
-                    before: set,   # set(globals()) snapshotted just before the parameters cell
+                    before: set,   # set(globals()) taken on the first line of the parameters cell
                     extra=()):     # parameter names that are not config fields (e.g. "resume")
         "The config from a lab's papermill parameters; a name that is neither a field nor in extra is an error."
         names = {n for n in set(ns) - set(before) if not n.startswith("_")}
