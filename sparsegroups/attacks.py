@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_attacks.ipynb #4cd8327a
 from __future__ import annotations
-import copy, json, math, os, time, weakref
+import copy, hashlib, json, math, os, time, weakref
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 import numpy as np
@@ -63,8 +63,9 @@ def _per_victim(mask: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
 SCHEMES = ("ours", "ours+positions", "reference")
 
 def publish(scheme: str, code: torch.Tensor, k_prime: int, secret, images: torch.Tensor, positions: dict | None = None) -> torch.Tensor:
-    """The public code of a scheme: ours (keyed, bound to the images), ours with the countermeasure of fake positions and
-    signs drawn from `positions` (`position_stats` of public codes), or the reference's flawed generator."""
+    "The public code of a scheme."
+    # ours (keyed, bound to the images), ours with the countermeasure of fake positions and signs drawn from
+    # `positions` (`position_stats` of public codes), or the reference's flawed generator.
     if scheme == "ours": return ambiguate(code, k_prime, secret, images=images)[0]
     if scheme == "ours+positions":
         if positions is None: raise ValueError("scheme 'ours+positions' needs positions= (position_stats of public codes)")
@@ -74,9 +75,9 @@ def publish(scheme: str, code: torch.Tensor, k_prime: int, secret, images: torch
 
 # %% ../nbs/12_attacks.ipynb #1c6065c2
 def entry_features(public: torch.Tensor, prior: torch.Tensor, sign_mean: torch.Tensor, logmag_mean: torch.Tensor) -> torch.Tensor:
-    """Per-entry features (B, L, m, 7) of a public code alone: log-magnitude relative to the map, rank in the map,
-    sign agreement with the position's usual sign, position log-odds, magnitude relative to the position's usual one,
-    and the map's spread and mean log-magnitude."""
+    "Per-entry features (B, L, m, 7) of a public code alone."
+    # log-magnitude relative to the map, rank in the map, sign agreement with the position's usual sign, position
+    # log-odds, magnitude relative to the position's usual one, and the map's spread and mean log-magnitude.
     cand = public != 0
     kp = cand[0, 0].sum()
     lm = public.abs().clamp_min(1e-12).log().masked_fill(~cand, 0.0)
@@ -91,9 +92,9 @@ def entry_features(public: torch.Tensor, prior: torch.Tensor, sign_mean: torch.T
     return torch.stack([(lm - mean) / sd, rank, agree, logit, relpos, sd.expand_as(public), mean.expand_as(public)], -1)
 
 def reencode_features(public: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-    """Re-encoding features (B, L, m, 3) of a dense re-encoding z (B, L, m) of a decode of the public code v:
-    log(1 + |z - v| / |v|), the signed ratio z sign(v) / |v| (clipped to +-10), and the rank of |z| among the map's
-    candidates (0..1)."""
+    "Re-encoding features (B, L, m, 3) of a dense re-encoding z (B, L, m) of a decode of the public code v."
+    # log(1 + |z - v| / |v|), the signed ratio z sign(v) / |v| (clipped to +-10), and the rank of |z| among the
+    # map's candidates (0..1).
     cand = public != 0
     a = public.abs().clamp_min(1e-12)
     kp = cand.sum(-1, keepdim=True).float()
@@ -106,8 +107,9 @@ def _residual(public: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
 
 # %% ../nbs/12_attacks.ipynb #4e38a736
 class InverseEncoder(nn.Module):
-    """The adversary's own encoder, images (B, C, H, W) -> dense codes (B, L, m): strided convolutions (width channels,
-    default H/2 within 8..32) down to (L r, H/4, W/4), then one linear map per code map (r H/4 W/4 -> m)."""
+    "The adversary's own encoder, images (B, C, H, W) -> dense codes (B, L, m)."
+    # strided convolutions (width channels, default H/2 within 8..32) down to (L r, H/4, W/4), then one linear map
+    # per code map (r H/4 W/4 -> m).
     def __init__(self, image: tuple, L: int, m: int, width: int | None = None, r: int = 4):
         super().__init__()
         C, H, W = image
@@ -129,8 +131,9 @@ class Distinguisher(nn.Module):
     def forward(self, f): return self.net(f).squeeze(-1)
 
 class KeyNet(nn.Module):
-    """Supervised key network: the decode of a public code (B, C, H, W) through a convolutional trunk (an
-    `InverseEncoder` with `channels` outputs per entry), read beside the entries' features (B, L, m, F) -> logits (B, L, m)."""
+    "Supervised key network."
+    # the decode of a public code (B, C, H, W) through a convolutional trunk (an `InverseEncoder` with `channels`
+    # outputs per entry), read beside the entries' features (B, L, m, F) -> logits (B, L, m).
     def __init__(self, image: tuple, L: int, m: int, n_features: int, channels: int = 2, hidden: int = 64):
         super().__init__()
         self.m, self.channels = m, channels
@@ -205,9 +208,10 @@ def _train_inverse(enc: nn.Module, x: torch.Tensor, code: torch.Tensor, steps: i
 # %% ../nbs/12_attacks.ipynb #0ff64d97
 @torch.no_grad()
 def attack_features(model: SparseGroupAE, public: torch.Tensor, know: Knowledge, x: torch.Tensor | None = None) -> torch.Tensor:
-    """Every per-entry feature the learned attacks read (B, L, m, F), standardised: `entry_features`, then
-    `reencode_features` of the owner's dense re-encoding of x = decode(public), of its second pass (the re-encoding of
-    the first pass's k best entries), and of the adversary's inverse encoders E' and E'_d applied to x."""
+    "Every per-entry feature the learned attacks read (B, L, m, F), standardised."
+    # `entry_features`, then `reencode_features` of the owner's dense re-encoding of x = decode(public), of its
+    # second pass (the re-encoding of the first pass's k best entries), and of the adversary's inverse encoders E'
+    # and E'_d applied to x.
     x = _decode(model, public) if x is None else x
     z = _dense(model, x)
     z2 = _dense(model, _decode(model, public * _keep_top(_residual(public, z), public != 0, know.k)))
@@ -283,9 +287,10 @@ def learn(model: SparseGroupAE, images: torch.Tensor, k_prime: int, scheme: str 
           identities: list | None = None, n_train: int = 768, n_holdout: int = 128, inverse_steps: int = 40,
           denoise_steps: int = 15, distinguisher_steps: int = 100, keynet_steps: int = 25, identifier_steps: int = 300,
           seed: int = 0, reuse: Knowledge | None = None, budget: dict | None = None) -> Knowledge:
-    """The adversary's knowledge from public images (N, C, H, W) and their identities (if any): code statistics, E',
-    and for this scheme E'_d, the distinguisher and the key network, trained on its own ambiguations (fresh secrets) of
-    n_train public faces and scored on n_holdout others. `reuse`: the scheme-independent parts of an earlier Knowledge."""
+    "The adversary's knowledge from public images (N, C, H, W) and their identities (if any)."
+    # code statistics, E', and for this scheme E'_d, the distinguisher and the key network, trained on its own
+    # ambiguations (fresh secrets) of n_train public faces and scored on n_holdout others. `reuse`: the scheme-
+    # independent parts of an earlier Knowledge.
     if scheme not in SCHEMES: raise ValueError(f"unknown scheme {scheme!r}; valid: {', '.join(SCHEMES)}")
     k = model.config.k if k is None else k
     if not k < k_prime <= model.config.m: raise ValueError(f"need k < k' <= m, got k={k}, k'={k_prime}, m={model.config.m}")
@@ -297,7 +302,8 @@ def learn(model: SparseGroupAE, images: torch.Tensor, k_prime: int, scheme: str 
     know = Knowledge(scheme, k, k_prime, **shared)
     laps = _Laps()
     code, (tr, ho) = know.codes, know.split
-    pub = {s: publish(scheme, code[j], k_prime, os.urandom(32), images[j], know.positions) for s, j in (("train", tr), ("held_out", ho))}
+    own = lambda s: hashlib.sha256(f"adversary-{seed}-{scheme}-{s}".encode()).digest()   # the adversary's own secrets, seeded
+    pub = {s: publish(scheme, code[j], k_prime, own(s), images[j], know.positions) for s, j in (("train", tr), ("held_out", ho))}
     x = {s: _decode(model, p) for s, p in pub.items()}
     if know.inverse is not None and denoise_steps > 0:      # E'_d: E' tuned to map decode(public) to the true code
         know.denoiser = _train_inverse(copy.deepcopy(know.inverse), x["train"], code[tr], denoise_steps, g)
@@ -356,8 +362,9 @@ def attack_prior(model, public, k, know, copies=None, budget=None):
     return _keep_top(know.prior.expand_as(public).clone(), _candidates(public), k)
 
 def attack_distinguisher(model, public, k, know, copies=None, budget=None):
-    """4. Keep the k entries a learned per-entry model scores highest; it reads `attack_features` (the public code's
-    statistics and its re-encodings by the owner's encoder and by the adversary's inverses E' and E'_d)."""
+    "4. Keep the k entries a learned per-entry model scores highest, reading `attack_features`."
+    # Those are the public code's statistics and its re-encodings by the owner's encoder and by the adversary's
+    # inverses E' and E'_d.
     return _keep_top(learned_scores(model, public, know, "distinguisher"), _candidates(public), k)
 
 def attack_keynet(model, public, k, know, copies=None, budget=None):
@@ -373,8 +380,9 @@ def _reencode(public: torch.Tensor, k: int, encode, iters: int) -> torch.Tensor:
     return mask
 
 def attack_reencode(model, public, k, know, copies=None, budget=None):
-    """6. Re-encoding consistency with the owner's encoder: the true code is near a fixed point of encode(decode(.)).
-    Start from all k' candidates, then repeatedly keep the k entries the re-encoding of the current guess reproduces best."""
+    "6. Re-encoding consistency with the owner's encoder: the true code is near a fixed point of encode(decode(.))."
+    # Start from all k' candidates, then repeatedly keep the k entries the re-encoding of the current guess
+    # reproduces best.
     return _reencode(public, k, lambda c: _dense(model, _decode(model, c)), (budget or {}).get("reencode_iters", 4))
 
 def _inverse_attack(which):
@@ -401,13 +409,12 @@ def _standard(s: torch.Tensor, cand: torch.Tensor) -> torch.Tensor:
 @torch.no_grad()
 def multistart(model: SparseGroupAE, public: torch.Tensor, k: int, starts: int = 4, iters: int = 4, seed: int = 0,
                settle: float = 0.1) -> dict:
-    """The encode∘decode fixed-point iteration from `starts` subsets of every public code (all k' candidates, as
-    re-encoding starts, then random k-subsets), iters passes, the last one scoring. The hard iteration keeps flipping a
-    few percent of boundary entries, so a start counts as settled when its last update changed under `settle` of its
-    entries; J (S, B) is its mean relative residual |z - v| / |v| over the guess (lower is more coherent). Settled states
-    sharing more than (1 + k/k')/2 of their entries are one candidate, coherent when within 10% of the victim's best J.
-    Returns masks (S, B, L, m), J, settled and coherent (S, B) (one representative per coherent candidate), n_coherent
-    (B,) and the pick (lowest J)."""
+    "The encode∘decode fixed-point iteration from `starts` subsets of every public code (all k' candidates, as re-encoding starts, then random k-subsets), iters passes, the last one scoring."
+    # The hard iteration keeps flipping a few percent of boundary entries, so a start counts as settled when its
+    # last update changed under `settle` of its entries; J (S, B) is its mean relative residual |z - v| / |v| over
+    # the guess (lower is more coherent). Settled states sharing more than (1 + k/k')/2 of their entries are one
+    # candidate, coherent when within 10% of the victim's best J. Returns masks (S, B, L, m), J, settled and
+    # coherent (S, B) (one representative per coherent candidate), n_coherent (B,) and the pick (lowest J).
     if iters < 2 or starts < 1: raise ValueError(f"multistart needs iters >= 2 and starts >= 1, got {iters}, {starts}")
     S, (B, L, m) = starts, public.shape
     P = public.repeat(S, 1, 1)
@@ -441,10 +448,11 @@ def attack_multistart(model, public, k, know, copies=None, budget=None):
 
 # %% ../nbs/12_attacks.ipynb #e720eaa6
 def attack_relaxed(model, public, k, know, copies=None, budget=None):
-    """9. Relaxation from a warm start: scores s start at the mask of `know.warm_start` (the attack with the best
-    held-out precision) and move toward r + l, s <- (1 - rate) s + rate (r + l), with r the re-encoding agreement of the
-    current guess top_k(s) and l the learned logits (both standardised per map); every victim keeps its guess of best
-    objective J = -mean of r + l over the guess, and the iteration stops when no victim improves (or after relax_steps)."""
+    "9. Relaxation from a warm start toward re-encoding agreement plus the learned logits."
+    # Scores s start at the mask of `know.warm_start` (the attack with the best held-out precision) and move toward r + l, s <- (1 - rate) s + rate (r + l), with r the re-encoding agreement of
+    # the current guess top_k(s) and l the learned logits (both standardised per map); every victim keeps its guess
+    # of best objective J = -mean of r + l over the guess, and the iteration stops when no victim improves (or after
+    # relax_steps).
     b = budget or {}
     steps, rate = b.get("relax_steps", 8), b.get("relax_rate", 0.5)
     cand = _candidates(public)
@@ -466,8 +474,8 @@ def attack_relaxed(model, public, k, know, copies=None, budget=None):
     return best
 
 def attack_copies(model, public, k, know, copies=None, budget=None):
-    """10. Several public copies of the same image: the true values are identical in every copy, freshly drawn fakes are
-    not. Keep the candidates whose value is identical in most copies, then those present in most, then at random."""
+    "10. Several public copies of the same image: the true values are identical in every copy, fresh fakes are not."
+    # Keep the candidates whose value is identical in most copies, then those present in most, then at random.
     if not copies: return attack_random(model, public, k, know, budget=budget)
     cand = _candidates(public)
     same = sum(((c == public) & cand).float() for c in copies)
@@ -518,6 +526,11 @@ class AttacksConfig(DictConfig):
             if f.type == "int" and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
                 raise ValueError(f"{f.name}={v!r} must be a non-negative integer")
         if self.n_victims < 1 or self.n_public < 5: raise ValueError(f"need n_victims >= 1 and n_public >= 5, got {self.n_victims}, {self.n_public}")
+        kp = self.k_prime
+        if kp is not None and (isinstance(kp, bool) or not isinstance(kp, int) or kp < 2):
+            raise ValueError(f"k_prime={kp!r} must be None (2k) or an integer k < k' <= m")
+        if "copies" in self.attack_names and self.n_copies < 2: raise ValueError(f"n_copies={self.n_copies}: the copies attack needs >= 2")
+        if self.n_train < 1 or self.n_holdout < 1: raise ValueError(f"need n_train >= 1 and n_holdout >= 1 (the learned models' faces), got {self.n_train}, {self.n_holdout}")
 
     @property
     def attack_names(self) -> list: return [a.strip() for a in self.attacks.split(",")]
@@ -569,9 +582,8 @@ def strongest(rows: list[dict]) -> dict:
 def score_attacks(model: SparseGroupAE, x: torch.Tensor, know: Knowledge, secret=b"attacks-owner-secret",
                   attacks=tuple(ATTACKS), identities: list | None = None, n_copies: int = 3, budget: dict | None = None,
                   owner_positions: dict | None = None) -> dict:
-    """Run attacks on the victims x under know.scheme: dict(rows, strongest, images, masks, per_victim, public, key, ...);
-    besides the attacks, rows for the trusted reconstruction and the public code decoded as is. owner_positions: the
-    owner's position_stats for 'ours+positions' (default: the same public statistics the adversary has)."""
+    "Attacks on victims x under know.scheme, plus the trusted and public-as-is rows: dict(rows, strongest, images, masks, public, key, ...)."
+    # owner_positions: the owner's position_stats for 'ours+positions' (default: the public statistics the adversary has)
     unknown = set(attacks) - set(ATTACKS)
     if unknown: raise ValueError(f"unknown attacks {sorted(unknown)}; valid: {', '.join(ATTACKS)}")
     k, kp = know.k, know.k_prime

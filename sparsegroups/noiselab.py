@@ -85,8 +85,9 @@ def quality_table(rows: dict) -> list[dict]:
 
 # %% ../nbs/11_noiseLab.ipynb #9e95596e
 def sealed_webp(x: torch.Tensor, target: torch.Tensor, key: bytes | None = None) -> dict:
-    """WebP at each image's target PSNR (`sparsegroups.share.webp_at_psnr`) sealed with ChaCha20-Poly1305: public file =
-    12-byte nonce + ciphertext + 16-byte tag; mean bytes of the sealed files, images that reached the target, key bytes."""
+    "WebP at each image's target PSNR (`sparsegroups.share.webp_at_psnr`) sealed with ChaCha20-Poly1305."
+    # Public file = 12-byte nonce + ciphertext + 16-byte tag. Returns the mean bytes of the sealed files, the images
+    # that reached the target and the key's bytes.
     from sparsegroups.share import webp_at_psnr, aead_seal, aead_open
     key = os.urandom(32) if key is None else key
     sizes = []
@@ -101,8 +102,7 @@ def sealed_webp(x: torch.Tensor, target: torch.Tensor, key: bytes | None = None)
 
 # %% ../nbs/11_noiseLab.ipynb #815bb489
 def codec_baselines(x: torch.Tensor, trusted: torch.Tensor, key_bytes: float) -> dict:
-    """JPEG and WebP: mean bytes to reach each image's trusted PSNR, and mean PSNR within the key's bytes; and the
-    standard-encryption reference, WebP at the trusted PSNR sealed with ChaCha20-Poly1305 (`sealed_webp`)."""
+    "JPEG and WebP bytes at each image's trusted PSNR and PSNR within the key's bytes; WebP sealed with ChaCha20-Poly1305."
     target = psnr(x, trusted)
     res = {}
     for codec in ("jpeg", "webp"):
@@ -188,8 +188,9 @@ class LabWidget(_Latency):
         self.update("trusted")
 
     def update(self, first: str = "trusted"):
-        """Recompute the codes from `first` on for the whole batch (k: all three rows; k': ambiguated and guessed; seed:
-        guessed), then decode and redraw the image on show. Decoding only the image on show keeps a move fast."""
+        "Recompute the codes from `first` on for the whole batch, then decode and redraw the image on show."
+        # first = "trusted" (k: all three rows), "ambiguated" (k': ambiguated and guessed) or "guessed" (seed).
+        # Decoding only the image on show keeps a move fast.
         k, kp = self.k.value, self.kp.value
         if kp <= k:                                                      # keep k < k' <= m
             if k + 1 <= self.kp.max: self.kp.value = k + 1              # its observer updates from 'ambiguated' on

@@ -4,6 +4,7 @@
 
 # %% ../nbs/13a_quantize.ipynb #19acc2c7
 from __future__ import annotations
+import math
 import numpy as np
 import torch
 
@@ -16,7 +17,8 @@ LOSS_DB = 0.25           # stated bound: quantization at STEP costs at most this
 
 def step_code(step: float) -> int:
     "The stored step s = 64 step, an integer in [1, 255]; ValueError for any other step."
-    s = round(step * 64)
+    finite = isinstance(step, (int, float)) and not isinstance(step, bool) and math.isfinite(step)
+    s = round(step * 64) if finite else 0
     if not 1 <= s <= 255 or abs(s / 64 - step) > 1e-9:
         raise ValueError(f"step={step!r} is invalid: it must be a multiple of 1/64 in [1/64, 255/64], e.g. {STEP}")
     return s
