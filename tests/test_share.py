@@ -218,6 +218,7 @@ def test_help_shows_examples(capsys):
         with pytest.raises(SystemExit) as e: main([cmd, "--help"])
         assert e.value.code == 0 and f"Example: sparsegroups {cmd}" in capsys.readouterr().out
 
+@pytest.mark.slow
 def test_sizes_command(tmp_path, capsys):
     out = tmp_path / "sizes.json"
     r = run_cli("sizes", "--model", "lfw-mini", "--n", "3", "--out", out, "--json", "--quiet")
