@@ -49,12 +49,3 @@ def test_noiselab_headless_celeba64(tmp_path):
     m = json.loads((tmp_path / "run" / "noiselab" / "metrics.json").read_text())
     assert m["data"] == "celeba64" and m["n_images"] == 8
     check_metrics(m, L=m["L"], k=m["k"], k_prime=2 * m["k"])
-
-@pytest.mark.slow
-def test_noiselab_mistyped_parameter(tmp_path):
-    "A misspelt papermill parameter stops the run before any work, naming it and the valid names."
-    r = papermill(tmp_path / "out.ipynb", "-p", "run", str(tmp_path / "run"), "-p", "n_imagez", "4")
-    assert r.returncode != 0
-    out = r.stdout + r.stderr
-    assert "n_imagez" in out and "n_images" in out and "valid parameters" in out
-    assert not (tmp_path / "run" / "noiselab" / "metrics.json").exists()

@@ -1,6 +1,7 @@
-"Project invariants: nbdev keeps papermill's parameters tag; the README's commands are what CI runs."
-import json, re, shutil, subprocess, sys
+"Project invariants: nbdev keeps papermill's parameters tag; a lab refuses a mistyped parameter; the README's commands are what CI runs."
+import json, os, re, shutil, subprocess, sys
 from pathlib import Path
+import pytest
 
 def test_nbdev_clean_keeps_parameters_tag(tmp_path, root):
     for f in ("settings.ini",): shutil.copy(root / f, tmp_path / f)
@@ -29,3 +30,16 @@ def test_readme_commands_and_ci(root):
     ci = [l.strip() for l in (root / ".ci" / "run").read_text().splitlines() if l.strip() and not l.lstrip().startswith("#")]
     assert ci[-1] == "exec bash test.sh", ci[-1]                        # CI runs the README's test command, last
     assert "bash setup.sh" in ci and "bash setup.sh" in (root / "test.sh").read_text()   # and both install what they need
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook,typo,valid", [("10_trainGround", "epoch", "epochs"), ("11_noiseLab", "n_imagez", "n_images"),
+                                                 ("12_attacks", "n_victimz", "n_victims")])
+def test_lab_refuses_a_mistyped_parameter(root, tmp_path, notebook, typo, valid):
+    "papermill -p <typo> stops the lab before its run does any work, naming the typo and the valid names."
+    out, run = tmp_path / "out.ipynb", tmp_path / "run"
+    r = subprocess.run([str(Path(sys.executable).parent / "papermill"), str(root / "nbs" / f"{notebook}.ipynb"), str(out),
+                        "-p", typo, "4", "-p", "out" if notebook == "10_trainGround" else "run", str(run), "--cwd", str(root / "nbs")],
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    text = r.stderr + (out.read_text() if out.exists() else "")
+    assert r.returncode != 0 and f"unknown parameter(s) ['{typo}']" in text and f"'{valid}'" in text
+    assert not run.exists() or not any(run.iterdir())                  # nothing written by the run section

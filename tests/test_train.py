@@ -5,7 +5,6 @@ import pytest
 import torch
 from conftest import script, ROOT
 from sparsegroups.model import load, read_checkpoint
-from sparsegroups.train import TrainConfig, train
 
 TINY = ["--data", "lfw-mini", "--epochs", "4", "--batch-size", "4", "--max-images", "40", "--seed", "1",
         "--device", "cpu", "--quiet"]
@@ -111,13 +110,3 @@ def test_resume_can_extend_and_fine_tune(tmp_path, capsys):
     m = json.loads((tmp_path / "ft" / "metrics.json").read_text())
     assert m["history"]["epoch"] == [1, 2] and m["steps"] == 2 * 10
     assert m["history"]["lr"] == [2e-3, 1e-4]
-
-@pytest.mark.slow
-def test_papermill_mistyped_parameter_fails_naming_it(tmp_path):
-    out = tmp_path / "typo.ipynb"
-    r = subprocess.run([str(Path(sys.executable).parent / "papermill"), str(ROOT / "nbs" / "10_trainGround.ipynb"), str(out),
-                        "-p", "epoch", "1", "-p", "out", str(tmp_path), "-p", "name", "typo", "--cwd", str(ROOT / "nbs")],
-                       capture_output=True, text=True, timeout=300, env=ENV)
-    assert r.returncode != 0
-    assert "unknown parameter(s) ['epoch']" in r.stderr + out.read_text() and "'epochs'" in r.stderr + out.read_text()
-    assert not (tmp_path / "typo").exists()                          # it stopped before creating the run folder
