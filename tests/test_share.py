@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings, strategies as st
-from conftest import script
+from conftest import script, cli_main as run_main
 from sparsegroups import share as S
 from sparsegroups.ambiguation import ambiguate, key_bits
 from sparsegroups.data import lfw_mini
@@ -27,25 +27,15 @@ def run_cli(*args, timeout=300):
     "The console script in a subprocess."
     return subprocess.run([script("sparsegroups"), *map(str, args)], capture_output=True, text=True, timeout=timeout, env=ENV)
 
-def run_main(*args) -> subprocess.CompletedProcess:
-    "The CLI's main(argv) in this process (no interpreter start-up), with run_cli's result fields."
-    import contextlib, io
-    from sparsegroups.cli import main
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err): rc = main([str(a) for a in args])
-    return subprocess.CompletedProcess(args, rc, out.getvalue(), err.getvalue())
-
 def read_png(p) -> torch.Tensor:
     a = cv2.imread(str(p), cv2.IMREAD_UNCHANGED)
     assert a is not None and a.shape == (32, 32), p
     return torch.from_numpy(a).float()[None, None] / 255
 
-def main_cli(capsys, *args) -> tuple[int, str, str]:
+def main_cli(*args) -> tuple[int, str, str]:
     "Run `main(argv)` in this process: (status, stdout, stderr)."
-    capsys.readouterr()
-    rc = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return rc, out, err
+    r = run_main(*args)
+    return r.returncode, r.stdout, r.stderr
 
 def files(d: Path) -> dict:
     "Every file under d with its bytes: a refused command must leave this unchanged (no partial or temporary file)."
@@ -144,7 +134,7 @@ def refuse(d: Path, cases, capsys):
     "Every case: status 2, one line naming the file and the problem, no traceback, the folder's files unchanged."
     for args, name, problem, sub in cases:
         before = files(d)
-        runs = [main_cli(capsys, *args)]
+        runs = [main_cli(*args)]
         if sub:
             r = run_cli(*args)
             runs.append((r.returncode, r.stdout, r.stderr))
@@ -207,10 +197,10 @@ def test_bad_inputs_are_refused_cleanly(shared, tmp_path, capsys):
     ]
     refuse(d, cases, capsys)
     # the refused cases work once the problem is fixed
-    assert main_cli(capsys, *share(d / "big.png", secret="created.secret", more=["--resize"]))[0] == 0
+    assert main_cli(*share(d / "big.png", secret="created.secret", more=["--resize"]))[0] == 0
     assert (d / "new/big.sgpub").exists() and not (d / "new.secret").exists()
     assert stat.S_IMODE((d / "created.secret").stat().st_mode) == 0o600 and len((d / "created.secret").read_bytes()) == 32
-    assert main_cli(capsys, "reveal", d / "out/face0.sgpub", "--key", d / "out/face0.sgkey", "-o", d / "face1.png", "--force")[0] == 0
+    assert main_cli("reveal", d / "out/face0.sgpub", "--key", d / "out/face0.sgkey", "-o", d / "face1.png", "--force")[0] == 0
     assert read_png(d / "face1.png").shape == (1, 1, 32, 32) and (d / "face1.png").read_bytes() != (src / "face1.png").read_bytes()
 
 def test_help_shows_examples(capsys):
@@ -230,9 +220,9 @@ def test_sizes_command(tmp_path, capsys):
     assert 0 <= s["key_gap_bits"] < 8 and s["webp_bytes"] > 0 and s["public_over_webp"] == pytest.approx(s["public_bytes"] / s["webp_bytes"])
     assert s["aead_key_bytes"] == 32 and s["key_sealed_bytes"] == 61 + 48
     assert [r["aead_public_bytes"] for r in saved["images"]] == [r["webp_bytes"] + 28 for r in saved["images"]]
-    rc, text, _ = main_cli(capsys, "sizes", "--model", "lfw-mini", "--n", "1", "--quiet")
+    rc, text, _ = main_cli("sizes", "--model", "lfw-mini", "--n", "1", "--quiet")
     assert rc == 0 and "Standard encryption (WebP sealed with ChaCha20-Poly1305): public" in text and "key 32 bytes" in text
-    rc, _, err = main_cli(capsys, "sizes", "--model", "lfw-mini", "--n", "1", "--out", out)
+    rc, _, err = main_cli("sizes", "--model", "lfw-mini", "--n", "1", "--out", out)
     assert rc == 2 and "exists; pass --force" in err and json.loads(out.read_text()) == saved
 
 # --- parsers under fuzzing: random and mutated files raise ShareError and nothing else -------------------------------
@@ -308,7 +298,7 @@ def regenerate_golden():
 
 def test_golden_files_are_reproduced(tmp_path, capsys):
     "Sharing the committed face again with the committed secret gives the committed public file and plain key, byte for byte."
-    rc, out, err = main_cli(capsys, "share", G_FACE, "--model", "lfw-mini", "--secret", G_SECRET, "--out", tmp_path, "--json")
+    rc, out, err = main_cli("share", G_FACE, "--model", "lfw-mini", "--secret", G_SECRET, "--out", tmp_path, "--json")
     assert rc == 0, err
     row, = json.loads(out)
     assert (tmp_path / "share-face.sgpub").read_bytes() == G_PUB.read_bytes()
@@ -321,16 +311,16 @@ def test_golden_files_reveal(tmp_path, capsys):
     x = read_png(G_FACE)
     want = psnr(x, read_png(G_REVEALED)).item()
     assert 15 < want < 40, want
-    assert main_cli(capsys, "reveal", G_PUB, "--key", G_KEY, "-o", tmp_path / "plain.png")[0] == 0
+    assert main_cli("reveal", G_PUB, "--key", G_KEY, "-o", tmp_path / "plain.png")[0] == 0
     assert abs(psnr(x, read_png(tmp_path / "plain.png")).item() - want) <= 0.01
     identity = S.read_identity_file(G_ALICE.with_suffix(".key"))
     plain, sealed = S.read_key(G_KEY.read_bytes(), "plain"), S.read_key(G_SEALED.read_bytes(), "sealed", identity)
     assert (sealed.L, sealed.k, sealed.k_prime, sealed.binding) == (plain.L, plain.k, plain.k_prime, plain.binding) == (L, K, KP, S.binding(G_PUB.read_bytes()))
     assert (sealed.true == plain.true).all() and sealed.sealed and not plain.sealed
-    rc, _, err = main_cli(capsys, "reveal", G_PUB, "--key", G_SEALED, "--identity", G_ALICE.with_suffix(".key"), "-o", tmp_path / "sealed.png")
+    rc, _, err = main_cli("reveal", G_PUB, "--key", G_SEALED, "--identity", G_ALICE.with_suffix(".key"), "-o", tmp_path / "sealed.png")
     assert rc == 0, err
     assert (tmp_path / "sealed.png").read_bytes() == (tmp_path / "plain.png").read_bytes()
-    rc, _, err = main_cli(capsys, "peek", G_PUB, "-o", tmp_path / "peek.png")
+    rc, _, err = main_cli("peek", G_PUB, "-o", tmp_path / "peek.png")
     assert rc == 0 and psnr(x, read_png(tmp_path / "peek.png")).item() < want - 0.5, err
 
 def test_golden_version_1_is_refused(tmp_path, capsys):
@@ -339,7 +329,7 @@ def test_golden_version_1_is_refused(tmp_path, capsys):
     assert v1_pub.read_bytes()[:4] == b"SGP\x01" and v1_key.read_bytes()[:4] == b"SGK\x01"
     for args, name in [(["peek", v1_pub, "-o", tmp_path / "x.png"], v1_pub),
                        (["reveal", G_PUB, "--key", v1_key, "-o", tmp_path / "x.png"], v1_key)]:
-        rc, out, err = main_cli(capsys, *args)
+        rc, out, err = main_cli(*args)
         assert rc == 2 and out == "" and err.count("\n") == 1, err
         assert err == (f"sparsegroups {args[0]}: error: {name} has format version 1, written by an older sparsegroups; "
                        f"this release reads version 2 only: share the image again (or read it with the release that wrote it)\n")

@@ -2,8 +2,7 @@
 import json, math, os, signal, subprocess, sys, time
 from pathlib import Path
 import pytest
-import torch
-from conftest import script, ROOT
+from conftest import script, ROOT, cli_main
 from sparsegroups.model import load, read_checkpoint
 
 TINY = ["--data", "lfw-mini", "--epochs", "4", "--batch-size", "4", "--max-images", "40", "--seed", "1",
@@ -14,14 +13,10 @@ def run_cli(*args, timeout=600):
     "The console script in a subprocess (for signals and torchrun)."
     return subprocess.run([script("sparsegroups"), *args], capture_output=True, text=True, timeout=timeout, env=ENV)
 
-def run_main(capsys, *args) -> tuple[int, str]:
-    "The CLI's main(argv) in this process (no interpreter start-up): (exit status, stderr)."
-    from sparsegroups.cli import main
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)                                   # as OMP_NUM_THREADS=1 in ENV: tiny models run faster
-    try: rc = main(list(args))
-    finally: torch.set_num_threads(threads)
-    return rc, capsys.readouterr().err
+def run_main(*args) -> tuple[int, str]:
+    "(exit status, stderr) of the CLI's main(argv) in this process, on one torch thread as ENV gives the subprocesses."
+    r = cli_main(*args, threads=1)
+    return r.returncode, r.stderr
 
 @pytest.mark.slow
 def test_sigkill_then_resume_matches_uninterrupted(tmp_path):
@@ -54,13 +49,13 @@ def test_sigkill_then_resume_matches_uninterrupted(tmp_path):
     assert a <= b * 1.02, (a, b)                               # no worse than uninterrupted, within noise
     assert abs(resumed["test"]["psnr"] - straight["test"]["psnr"]) < 0.5
 
-def test_existing_run_is_never_overwritten_silently(tmp_path, capsys):
-    assert run_main(capsys, "train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "r")[0] == 0
+def test_existing_run_is_never_overwritten_silently(tmp_path):
+    assert run_main("train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "r")[0] == 0
     before = (tmp_path / "r" / "metrics.json").read_bytes()
-    rc, err = run_main(capsys, "train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "r")
+    rc, err = run_main("train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "r")
     assert rc == 2 and "exists; pass resume=True (--resume)" in err and "Traceback" not in err
     assert (tmp_path / "r" / "metrics.json").read_bytes() == before
-    rc, err = run_main(capsys, "train", *TINY, "--k", "8", "--epochs", "2", "--out", str(tmp_path), "--name", "r", "--resume")
+    rc, err = run_main("train", *TINY, "--k", "8", "--epochs", "2", "--out", str(tmp_path), "--name", "r", "--resume")
     assert rc == 2 and "different k" in err
 
 @pytest.mark.slow
@@ -94,18 +89,18 @@ def test_papermill_runs_trainground_headless(tmp_path):
     nb = json.loads(out.read_text())
     assert any("injected-parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
 
-def test_trainconfig_errors_at_the_cli(tmp_path, capsys):
-    rc, err = run_main(capsys, "train", "--data", "lfw-mini", "--k", "400", "--out", str(tmp_path))
+def test_trainconfig_errors_at_the_cli(tmp_path):
+    rc, err = run_main("train", "--data", "lfw-mini", "--k", "400", "--out", str(tmp_path))
     assert rc == 2 and "1 <= k <= m, here m=128" in err and "Traceback" not in err
-    rc, err = run_main(capsys, "train", "--data", "celeba64", "--preset", "cpu-rgb64", "--root", "/nonexistent/celeba", "--out", str(tmp_path))
+    rc, err = run_main("train", "--data", "celeba64", "--preset", "cpu-rgb64", "--root", "/nonexistent/celeba", "--out", str(tmp_path))
     assert rc == 2 and "/nonexistent/celeba does not exist" in err and "Traceback" not in err
-    rc, err = run_main(capsys, "train", "--data", "lfw-mini", "--preset", "cpu-rgb64", "--out", str(tmp_path))
+    rc, err = run_main("train", "--data", "lfw-mini", "--preset", "cpu-rgb64", "--out", str(tmp_path))
     assert rc == 2 and "lfw-mini train images are (1, 32, 32) but the model expects (3, 64, 64)" in err
     assert list(tmp_path.iterdir()) == []                      # a failed start leaves no run folder behind
 
-def test_resume_can_extend_and_fine_tune(tmp_path, capsys):
-    assert run_main(capsys, "train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "ft")[0] == 0
-    rc, err = run_main(capsys, "train", *TINY, "--epochs", "2", "--lr", "1e-4", "--out", str(tmp_path), "--name", "ft", "--resume")
+def test_resume_can_extend_and_fine_tune(tmp_path):
+    assert run_main("train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "ft")[0] == 0
+    rc, err = run_main("train", *TINY, "--epochs", "2", "--lr", "1e-4", "--out", str(tmp_path), "--name", "ft", "--resume")
     assert rc == 0, err
     m = json.loads((tmp_path / "ft" / "metrics.json").read_text())
     assert m["history"]["epoch"] == [1, 2] and m["steps"] == 2 * 10
