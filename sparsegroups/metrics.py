@@ -8,7 +8,8 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['CODECS', 'psnr', 'ssim', 'codec_roundtrip', 'bytes_at_psnr', 'psnr_at_bytes', 'codec_curve']
+__all__ = ['CODECS', 'psnr', 'ssim', 'codec_file', 'codec_roundtrip', 'bytes_at_psnr', 'file_at_psnr', 'psnr_at_bytes',
+           'codec_curve']
 
 # %% ../nbs/05_metrics.ipynb #4b422a94
 def _check_pair(x, y, fn):
@@ -37,8 +38,8 @@ def ssim(x: torch.Tensor, x_hat: torch.Tensor, data_range: float = 1.0) -> torch
 # %% ../nbs/05_metrics.ipynb #73faea7f
 CODECS = {"jpeg": (".jpg", "IMWRITE_JPEG_QUALITY"), "webp": (".webp", "IMWRITE_WEBP_QUALITY")}
 
-def codec_roundtrip(img: torch.Tensor, codec: str, quality: int) -> tuple[int, torch.Tensor]:
-    "Encode one image (C, H, W) in [0, 1] with JPEG or WebP at quality 1..100: (bytes, decoded (C, H, W))."
+def codec_file(img: torch.Tensor, codec: str, quality: int) -> bytes:
+    "The JPEG or WebP file (OpenCV) of one image (C, H, W) in [0, 1] at quality 1..100."
     import cv2
     if codec not in CODECS: raise ValueError(f"unknown codec {codec!r}; valid: {', '.join(CODECS)}")
     if not 1 <= int(quality) <= 100: raise ValueError(f"quality={quality}: valid qualities are 1..100")
@@ -47,6 +48,12 @@ def codec_roundtrip(img: torch.Tensor, codec: str, quality: int) -> tuple[int, t
     a = a[..., ::-1] if a.shape[2] == 3 else a[..., 0]                  # RGB -> BGR for OpenCV
     ok, buf = cv2.imencode(ext, np.ascontiguousarray(a), [getattr(cv2, flag), int(quality)])
     if not ok: raise RuntimeError(f"OpenCV could not encode a {tuple(img.shape)} image as {codec}")
+    return buf.tobytes()
+
+def codec_roundtrip(img: torch.Tensor, codec: str, quality: int) -> tuple[int, torch.Tensor]:
+    "Encode one image (C, H, W) in [0, 1] with JPEG or WebP at quality 1..100: (bytes, decoded (C, H, W))."
+    import cv2
+    buf = np.frombuffer(codec_file(img, codec, quality), np.uint8)
     gray = img.shape[0] == 1                                            # WebP decodes to 3 channels unless asked
     d = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE if gray else cv2.IMREAD_COLOR)
     d = d[..., None] if gray else d[..., ::-1]
@@ -54,13 +61,13 @@ def codec_roundtrip(img: torch.Tensor, codec: str, quality: int) -> tuple[int, t
 
 def _search_quality(img: torch.Tensor, codec: str, ok, lowest: bool):
     """Binary search over quality 1..100 for the lowest (or highest) quality whose (bytes, decoded) satisfies ok, assuming
-    ok is monotone in quality; returns that quality's (bytes, PSNR), or None if no quality satisfies it."""
+    ok is monotone in quality; returns that quality's (bytes, PSNR, quality), or None if no quality satisfies it."""
     lo, hi, best = 1, 100, None
     while lo <= hi:
         q = (lo + hi) // 2
         nbytes, dec = codec_roundtrip(img, codec, q)
         if ok(nbytes, dec):
-            best = (nbytes, psnr(img[None], dec[None])[0].item())
+            best = (nbytes, psnr(img[None], dec[None])[0].item(), q)
             if lowest: hi = q - 1
             else: lo = q + 1
         elif lowest: lo = q + 1
@@ -75,6 +82,11 @@ def bytes_at_psnr(x: torch.Tensor, target: torch.Tensor | float, codec: str) -> 
         best = _search_quality(img, codec, lambda n, dec: psnr(img[None], dec[None])[0] >= target[i], lowest=True)
         if best is not None: out[i] = best[0]
     return out
+
+def file_at_psnr(img: torch.Tensor, target: float, codec: str) -> bytes | None:
+    "The file of one image (C, H, W) at the lowest quality reaching PSNR >= target; None if none does."
+    best = _search_quality(img, codec, lambda n, dec: psnr(img[None], dec[None])[0] >= target, lowest=True)
+    return None if best is None else codec_file(img, codec, best[2])
 
 def psnr_at_bytes(x: torch.Tensor, budget: float, codec: str) -> torch.Tensor:
     "Per image, the PSNR of the highest quality whose file has at most `budget` bytes (nan if none fits): (B,)."

@@ -13,7 +13,7 @@ import torch
 from .ambiguation import ambiguate, random_guess, key_bits, key_bits_reference, support_bits
 from .data import load_dataset, image_grid
 from .layers import KBest
-from .metrics import psnr, ssim, bytes_at_psnr, psnr_at_bytes, codec_curve
+from .metrics import psnr, ssim, bytes_at_psnr, psnr_at_bytes, codec_curve, file_at_psnr
 from .model import SparseGroupAE, DictConfig, load, atomic_write
 
 # %% auto #0
@@ -85,14 +85,14 @@ def quality_table(rows: dict) -> list[dict]:
 
 # %% ../nbs/11_noiseLab.ipynb #9e95596e
 def sealed_webp(x: torch.Tensor, target: torch.Tensor, key: bytes | None = None) -> dict:
-    "WebP at each image's target PSNR (`sparsegroups.share.webp_at_psnr`) sealed with ChaCha20-Poly1305."
+    "WebP at each image's target PSNR (`sparsegroups.metrics.file_at_psnr`) sealed with ChaCha20-Poly1305."
     # Public file = 12-byte nonce + ciphertext + 16-byte tag. Returns the mean bytes of the sealed files, the images
     # that reached the target and the key's bytes.
-    from sparsegroups.share import webp_at_psnr, aead_seal, aead_open
+    from sparsegroups.share import aead_seal, aead_open
     key = os.urandom(32) if key is None else key
     sizes = []
     for img, t in zip(x, torch.as_tensor(target).expand(len(x))):
-        webp = webp_at_psnr(img, float(t))
+        webp = file_at_psnr(img, float(t), "webp")
         if webp is None: continue
         sealed = aead_seal(webp, key, os.urandom(12))
         if aead_open(sealed, key) != webp: raise RuntimeError("a sealed WebP did not open again")

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from .model import SparseGroupAE, load, atomic_write
 from .ambiguation import ambiguate, key_bits
-from .metrics import psnr
+from .metrics import psnr, file_at_psnr
 # the parts, re-exported: `sparsegroups.share` is the one import for sharing
 from .quantize import STEP, LOSS_DB, step_code, quantize, dequantize, quantize_code
 from .entropy import encode_values, decode_values
@@ -22,8 +22,8 @@ from .fileformat import (ShareError, FORMAT_VERSION, KEY_HEADER_BYTES, PublicCod
 # %% auto #0
 __all__ = ['AEAD_KEY_BYTES', 'AEAD_NONCE_BYTES', 'AEAD_TAG_BYTES', 'load_model', 'check_model', 'to_8bit', 'share', 'open_key',
            'trusted', 'reveal', 'peek', 'write_file', 'read_image', 'image_bytes', 'read_identity_file',
-           'read_recipient_file', 'keygen', 'share_files', 'reveal_file', 'peek_file', 'webp_at_psnr', 'aead_seal',
-           'aead_open', 'size_benchmark']
+           'read_recipient_file', 'keygen', 'share_files', 'reveal_file', 'peek_file', 'aead_seal', 'aead_open',
+           'size_benchmark']
 
 # %% ../nbs/13_share.ipynb #dfc3c9d7
 def load_model(name_or_path) -> tuple[SparseGroupAE, str]:
@@ -324,20 +324,6 @@ def peek_file(public, out, model=None, force: bool = False) -> dict:
 # %% ../nbs/13_share.ipynb #623286ac
 AEAD_KEY_BYTES, AEAD_NONCE_BYTES, AEAD_TAG_BYTES = 32, 12, 16
 
-def webp_at_psnr(img: torch.Tensor, target: float) -> bytes | None:
-    "The WebP file of one image (C, H, W) at the lowest quality 1..100 that reaches PSNR >= target; None if none does."
-    import cv2
-    from sparsegroups.metrics import codec_roundtrip
-    lo, hi, best = 1, 100, None
-    while lo <= hi:                                            # the search of sparsegroups.metrics.bytes_at_psnr
-        q = (lo + hi) // 2
-        if psnr(img[None], codec_roundtrip(img, "webp", q)[1][None])[0] >= target: best, hi = q, q - 1
-        else: lo = q + 1
-    if best is None: return None
-    a = (img.detach().cpu().clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
-    a = a[..., ::-1] if a.shape[2] == 3 else a[..., 0]         # RGB -> BGR for OpenCV
-    return cv2.imencode(".webp", np.ascontiguousarray(a), [cv2.IMWRITE_WEBP_QUALITY, best])[1].tobytes()
-
 def aead_seal(data: bytes, key: bytes, nonce: bytes) -> bytes:
     "The standard-encryption reference's public file: nonce (12) + ChaCha20-Poly1305 ciphertext of data + tag (16)."
     from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
@@ -361,7 +347,7 @@ def _size_rows(net, mid: str, items: list, kp: int, step: float, secret: bytes) 
     jpeg = bytes_at_psnr(x, pt, "jpeg")
     rows = []
     for j, (pub, key) in enumerate(pairs):
-        webp, aead = webp_at_psnr(x[j], pt[j].item()), None
+        webp, aead = file_at_psnr(x[j], pt[j].item(), "webp"), None
         if webp is not None:                                   # seal it for real, and open it again
             k = os.urandom(AEAD_KEY_BYTES)
             blob = aead_seal(webp, k, os.urandom(AEAD_NONCE_BYTES))
