@@ -179,17 +179,14 @@ def _add_share_parsers(sub):
 
 # %% ../nbs/09_cli.ipynb #25363b16
 def _add_config_args(p: argparse.ArgumentParser):
-    "One option per TrainConfig field, typed from its default (tuples take several integers, booleans are flags)."
+    "One option per TrainConfig field, typed from its annotation (tuples take several integers, booleans are flags)."
     from dataclasses import fields
     from sparsegroups.train import TrainConfig
     for f in fields(TrainConfig):
         opt, d = "--" + f.name.replace("_", "-"), f.default
         if isinstance(d, bool): p.add_argument(opt, dest=f.name, action=argparse.BooleanOptionalAction, default=d)
         elif f.name in ("num_filts", "scale_factor"): p.add_argument(opt, dest=f.name, type=int, nargs="+", default=d)
-        elif f.name in ("num_blocks", "L", "m", "k", "size", "max_images", "epochs", "batch_size", "seed",
-                        "plateau_patience", "num_workers"): p.add_argument(opt, dest=f.name, type=int, default=d)
-        elif f.name in ("lr", "plateau_factor", "min_lr"): p.add_argument(opt, dest=f.name, type=float, default=d)
-        else: p.add_argument(opt, dest=f.name, default=d)
+        else: p.add_argument(opt, dest=f.name, type={"int": int, "float": float}.get(str(f.type).split("|")[0].strip(), str), default=d)
 
 def _config_from_args(args):
     from dataclasses import fields
