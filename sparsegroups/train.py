@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_trainGround.ipynb #e817d2a7
 from __future__ import annotations
-import json, math, os, random, shutil, signal, sys, time
+import hashlib, json, math, os, random, shutil, signal, sys, time
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import numpy as np
@@ -12,14 +12,16 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Subset
 from torch.utils.data.distributed import DistributedSampler
-from .model import SparseGroupAE, AEConfig, DictConfig, PRESETS, save, load, read_checkpoint, num_params, atomic_write
+from .model import SparseGroupAE, AEConfig, DictConfig, PRESETS, save, load, load_weights, read_checkpoint, num_params, atomic_write
+from .layers import KBest
 from .data import load_dataset, DATASETS, image_grid
 from .metrics import psnr, ssim
 
 # %% auto #0
 __all__ = ['TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data', 'reconstruction_metrics',
-           'epoch_batches', 'Interrupted', 'Trainer', 'check_run_dir', 'create_run_dir', 'loss_figure', 'write_results',
-           'train', 'evaluate', 'lr_phases', 'model_card', 'ship']
+           'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'publish_in_loop', 'privacy_features',
+           'PrivacyTerms', 'Trainer', 'check_run_dir', 'create_run_dir', 'loss_figure', 'write_results', 'train',
+           'evaluate', 'lr_phases', 'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #0b20defa
 @dataclass(frozen=True)
@@ -51,6 +53,15 @@ class TrainConfig(DictConfig):
     max_images: int | None = None   # use only the first N training images (tiny runs, CI)
     name: str | None = None         # run folder name (None: data-L-m-k-timestamp)
     out: str | None = None          # parent of run folders (None: $SPARSEGROUPS_RUNS or ./runs)
+    init: str | None = None         # start from these weights (shipped model name or checkpoint): fine-tuning
+    w_balance: float = 0.0          # privacy terms (off at 0; see "Privacy-aware training"): position usage, signs, magnitudes
+    w_public: float = 0.0           # the public code's decode toward the mean training image
+    w_reencode: float = 0.0         # re-encoding consistency of true vs fake entries (owner's eval-mode encoder)
+    w_distinguisher: float = 0.0    # a per-entry distinguisher trained alongside (alternating updates)
+    privacy_k_prime: int | None = None  # k' of the ambiguation in the loop (None: min(2k, m))
+    psnr_floor: float | None = None # steer the privacy weight so the trusted reconstruction stays at this PSNR (dB)
+    adv_lr: float = 3e-3            # the distinguisher's Adam learning rate
+    adv_steps: int = 1              # its updates per training step
 
     def __post_init__(self):
         for f in ("num_filts", "scale_factor"):
@@ -65,7 +76,19 @@ class TrainConfig(DictConfig):
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
         if self.name is not None and (not self.name or "/" in self.name or self.name.startswith(".")):
             raise ValueError(f"name={self.name!r}: a run name is a plain folder name (no '/', not starting with '.')")
-        self.arch()                                             # architecture errors surface now, named
+        a = self.arch()                                         # architecture errors surface now, named
+        bad = [f"w_{t}={getattr(self, 'w_' + t)!r}" for t in ("balance", "public", "reencode", "distinguisher")
+               if isinstance(getattr(self, "w_" + t), bool) or not isinstance(getattr(self, "w_" + t), (int, float)) or not getattr(self, "w_" + t) >= 0]
+        if bad: raise ValueError(f"privacy weights must be numbers >= 0 (0 switches a term off), got {', '.join(bad)}")
+        kp = self.privacy_k_prime
+        if kp is not None and (isinstance(kp, bool) or not isinstance(kp, int) or not a.k < kp <= a.m):
+            raise ValueError(f"privacy_k_prime={kp!r} must be an integer with k < k' <= m (k={a.k}, m={a.m}) or None (min(2k, m))")
+        if self.privacy and a.k >= a.m: raise ValueError(f"privacy terms need k < m to add fakes, got k = m = {a.m}")
+        if isinstance(self.adv_steps, bool) or not isinstance(self.adv_steps, int) or self.adv_steps < 1 or not self.adv_lr > 0:
+            raise ValueError(f"adv_steps must be a positive integer and adv_lr positive, got {self.adv_steps!r}, {self.adv_lr!r}")
+
+    @property
+    def privacy(self) -> bool: return any(getattr(self, f"w_{t}") > 0 for t in ("balance", "public", "reencode", "distinguisher"))
 
     def arch(self) -> AEConfig:
         "The model architecture: the preset with this config's overrides (and image size)."
@@ -173,7 +196,8 @@ class _Checkpointing:
         return dict(train_config=self.cfg.to_dict(), optimizer=self.opt.state_dict(), scheduler=self.sched.state_dict(),
                     epoch=self.epoch, batch_in_epoch=self.batch_in_epoch, step=self.step, history=self.history,
                     rng_torch=torch.get_rng_state(), rng_numpy=np.random.get_state()[1].tolist(),
-                    rng_python=[random.getstate()[0], list(random.getstate()[1]), random.getstate()[2]])
+                    rng_python=[random.getstate()[0], list(random.getstate()[1]), random.getstate()[2]],
+                    privacy=self.privacy.state() if self.privacy else None)
 
     def save_state(self):
         if self.dist.main: save(self.model, self.dir / "last.pt", **self.state())
@@ -193,9 +217,124 @@ class _Checkpointing:
             self.sched._last_lr = [self.cfg.lr] * len(self.opt.param_groups)
         self.epoch, self.batch_in_epoch, self.step = extra["epoch"], extra["batch_in_epoch"], extra["step"]
         self.history = extra["history"]
+        if self.privacy: self.privacy.load(extra["privacy"])
         torch.set_rng_state(extra["rng_torch"])
         st = np.random.get_state(); np.random.set_state((st[0], np.array(extra["rng_numpy"], dtype=np.uint32), *st[2:]))
         v, st, gauss = extra["rng_python"]; random.setstate((v, tuple(st), gauss))
+
+# %% ../nbs/10_trainGround.ipynb #58df8d3f
+def _separation(score: torch.Tensor, key: torch.Tensor, cand: torch.Tensor) -> torch.Tensor:
+    "Squared gap between a score's mean over the true and over the fake candidates of each map, averaged: 0 when it tells nothing."
+    fake = cand & ~key
+    gap = (score * key).sum(-1) / key.sum(-1).clamp_min(1) - (score * fake).sum(-1) / fake.sum(-1).clamp_min(1)
+    return gap.square().mean()
+
+def partial_guess(key: torch.Tensor, cand: torch.Tensor, rho: float, g: torch.Generator) -> torch.Tensor:
+    "A k-subset of every map's candidates holding round(rho k) true entries, the rest fakes: an attack's state mid-way (B, L, m)."
+    k = int(key[0, 0].sum()); t = round(rho * k)
+    r = torch.rand(key.shape, generator=g)
+    top = lambda s, n: torch.zeros_like(key).scatter_(-1, s.topk(n, -1).indices, True) if n else torch.zeros_like(key)
+    return top(r.masked_fill(~key, -1), t) | top(r.masked_fill(~(cand & ~key), -1), k - t)
+
+def balance_loss(z: torch.Tensor, k: int) -> torch.Tensor:
+    "Per position of dense codes z (B, L, m): usage toward k/m, mean sign toward 0, mean log-magnitude toward the map's (soft top-k)."
+    a = z.abs(); thr = a.topk(k, -1).values[..., -1:].detach()
+    soft = torch.sigmoid((a - thr) / (0.1 * thr))            # ~1 in the support, ~0 outside
+    usage = soft.mean(0); p = k / z.shape[-1]
+    sign = (soft * torch.tanh(z / thr)).mean(0) / usage.clamp_min(1e-3)
+    lm = (soft * a.clamp_min(1e-12).log()).sum(0) / soft.sum(0).clamp_min(1e-3)
+    return ((usage - p) / p).square().mean() + sign.square().mean() + (lm - lm.mean(-1, keepdim=True)).square().mean()
+
+def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: bytes) -> tuple[torch.Tensor, torch.Tensor]:
+    "(public, key): `ambiguate`'s fakes for the detached code, scaled with each map's smallest true magnitude so gradients see how fakes follow the code."
+    from sparsegroups.ambiguation import ambiguate
+    pub, key = ambiguate(code.detach().float(), k_prime, secret, images=x)
+    smallest = lambda c: c.abs().masked_fill(~key, float("inf")).amin(-1, keepdim=True)
+    return code + (pub - code.detach()) * (smallest(code) / smallest(code.detach())), key
+
+def privacy_features(model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, stats: dict, g: torch.Generator,
+                     x_pub: torch.Tensor | None = None) -> tuple[torch.Tensor, list]:
+    "The distinguisher's features (B, L, m, 13), as the attacks lab's (entries, the first re-encoding, one mid-way), and those dense re-encodings."
+    from sparsegroups.attacks import entry_features, reencode_features
+    guess = partial_guess(key, public != 0, 0.5 + 0.45 * torch.rand((), generator=g).item(), g)
+    dense = lambda img: model.neck.linear(model.encoder(img))
+    zs = [dense(model.decode(public) if x_pub is None else x_pub), dense(model.decode(public * guess))]
+    f = [entry_features(public, stats["prior"], stats["sign_mean"], stats["logmag_mean"])] + [reencode_features(public, z) for z in zs]
+    return torch.cat(f, -1), zs
+
+# %% ../nbs/10_trainGround.ipynb #0eced9dc
+class PrivacyTerms:
+    "The privacy terms of a run (TrainConfig.w_*), each normalised by its first value, and the distinguisher they train against."
+    TERMS = ("balance", "public", "reencode", "distinguisher")
+    def __init__(self, cfg: TrainConfig, model: SparseGroupAE, images: torch.Tensor):
+        from sparsegroups.attacks import Distinguisher
+        a = cfg.arch()
+        self.cfg, self.k, self.k_prime = cfg, a.k, cfg.privacy_k_prime or min(2 * a.k, a.m)
+        self.weights = {t: getattr(cfg, f"w_{t}") for t in self.TERMS if getattr(cfg, f"w_{t}") > 0}
+        with torch.no_grad():                                   # the adversary's code statistics, the uninformative target
+            code = model.eval().encode(images); sup = (code != 0).float(); n = sup.sum(0).clamp_min(1)
+            self.stats = dict(prior=sup.mean(0), sign_mean=code.sign().sum(0) / n,
+                              logmag_mean=(code.abs().clamp_min(1e-12).log() * sup).sum(0) / n, mean_image=images.mean(0))
+        self.dist = Distinguisher(13)
+        self.opt = torch.optim.Adam(self.dist.parameters(), cfg.adv_lr)
+        self.g = torch.Generator().manual_seed(cfg.seed + 7)
+        self.scale, self.lam, self.rec_ema, self.feat = {}, 0.1, None, None
+        if "distinguisher" in self.weights: self.warm_up(model, images)
+
+    def warm_up(self, model: SparseGroupAE, images: torch.Tensor, steps: int = 200):
+        "Train the distinguisher on the starting model first (as an attacker would), so the first step's separation is its real one."
+        with torch.no_grad():
+            code = model.encode(images)
+            public, key = publish_in_loop(code, images, self.k_prime, hashlib.sha256(f"privacy-warm-up-{self.cfg.seed}".encode()).digest())
+            f = privacy_features(model, public, key, self.stats, self.g)[0]
+        cand = public != 0
+        self.feat = (f[cand].mean(0), f[cand].std(0).clamp_min(1e-6))
+        X, Y = ((f - self.feat[0]) / self.feat[1])[cand], key[cand].float()
+        for j in torch.randint(0, len(X), (steps, 4096), generator=self.g):
+            self.opt.zero_grad(); F.binary_cross_entropy_with_logits(self.dist(X[j]), Y[j]).backward(); self.opt.step()
+
+    def state(self) -> dict:
+        return dict(dist=self.dist.state_dict(), opt=self.opt.state_dict(), g=self.g.get_state(), scale=self.scale,
+                    lam=self.lam, rec_ema=self.rec_ema, feat=self.feat, stats=self.stats)
+    def load(self, s: dict):
+        self.dist.load_state_dict(s["dist"]); self.opt.load_state_dict(s["opt"]); self.g.set_state(s["g"])
+        self.scale, self.lam, self.rec_ema, self.feat, self.stats = s["scale"], s["lam"], s["rec_ema"], s["feat"], s["stats"]
+
+    def terms(self, model: SparseGroupAE, x: torch.Tensor, z: torch.Tensor, code: torch.Tensor, step: int) -> dict:
+        "Each privacy term's value on a batch (after one update of the distinguisher on it)."
+        from sparsegroups.attacks import _residual, _standard
+        w, out = self.weights, {}
+        if "balance" in w: out["balance"] = balance_loss(z, self.k)
+        if not set(w) - {"balance"}: return out
+        public, key = publish_in_loop(code, x, self.k_prime, hashlib.sha256(f"privacy-{self.cfg.seed}-{step}".encode()).digest())
+        cand = public != 0
+        x_pub = model.decode(public)
+        if "public" in w: out["public"] = F.mse_loss(x_pub, self.stats["mean_image"].expand_as(x_pub))
+        if not {"reencode", "distinguisher"} & set(w): return out
+        f, zs = privacy_features(model, public, key, self.stats, self.g, x_pub)
+        if "reencode" in w:
+            out["reencode"] = sum(_separation(_standard(_residual(public, zz).clamp(min=-10), cand), key, cand) for zz in zs)
+        if "distinguisher" in w:
+            f = (f - self.feat[0]) / self.feat[1]
+            for _ in range(self.cfg.adv_steps):                  # the adversary learns on this batch first ...
+                self.opt.zero_grad()
+                F.binary_cross_entropy_with_logits(self.dist(f.detach()[cand]), key[cand].float()).backward()
+                self.opt.step()
+            self.dist.requires_grad_(False)                      # ... then the model answers its current scores
+            out["distinguisher"] = _separation(self.dist(f), key, cand)
+            self.dist.requires_grad_(True)
+        return out
+
+    def loss(self, model, x, z, code, rec: torch.Tensor, mse: float, step: int) -> tuple[torch.Tensor, dict]:
+        "rec + lam rec_0 sum_t w_t term_t / term_t,0 (values at the first step); with psnr_floor, lam steers the trusted MSE to the floor's."
+        terms = self.terms(model, x, z, code, step)
+        if not self.scale: self.scale = {t: max(v.item(), 1e-8) for t, v in terms.items()} | {"rec": rec.item()}
+        if self.cfg.psnr_floor is not None:
+            self.rec_ema = mse if self.rec_ema is None else 0.95 * self.rec_ema + 0.05 * mse
+            target = 10 ** (-self.cfg.psnr_floor / 10)
+            self.lam = float(min(max(self.lam * math.exp(0.1 * (target - self.rec_ema) / target), 1e-3), 1e3))
+        priv = sum(self.weights[t] * v / self.scale[t] for t, v in terms.items())
+        return rec + self.lam * self.scale["rec"] * priv, {t: v.item() for t, v in terms.items()} | {"lambda": self.lam}
 
 # %% ../nbs/10_trainGround.ipynb #05abc8b2
 class Trainer(_Checkpointing):
@@ -204,6 +343,7 @@ class Trainer(_Checkpointing):
         self.cfg, self.dir, self.dist, self.device, self.progress = cfg, Path(run_dir), dist, device, progress
         torch.manual_seed(cfg.seed); np.random.seed(cfg.seed); random.seed(cfg.seed)
         self.model = SparseGroupAE(cfg.arch()).to(device)
+        if cfg.init is not None: load_weights(self.model, cfg.init)
         if device == "cpu": self.model = self.model.to(memory_format=torch.channels_last)
         self.net = self.model
         if dist.world > 1:
@@ -215,6 +355,11 @@ class Trainer(_Checkpointing):
         self.sampler = DistributedSampler(self.train_ds, num_replicas=dist.world, rank=dist.rank, shuffle=True, seed=cfg.seed)
         self.epoch, self.batch_in_epoch, self.step = 0, 0, 0
         self.history = {"epoch": [], "train_loss": [], "valid_loss": [], "valid_psnr": [], "lr": [], "images_per_s": [], "seconds": []}
+        self.privacy = None
+        if cfg.privacy:
+            first = torch.stack([self.train_ds[i]["image"] for i in range(min(256, len(self.train_ds)))]).to(device)
+            self.privacy = PrivacyTerms(cfg, self.model, first)
+            self.history.update({t: [] for t in self.privacy.weights} | {"lambda": []})
         self._stop = False
 
     @property
@@ -223,22 +368,39 @@ class Trainer(_Checkpointing):
     # -- loops ---------------------------------------------------------------------------------------------
     def train_epoch(self, bar=None) -> tuple[float, float]:
         "One pass over this rank's shard (from the saved position): (mean train loss, images/s)."
-        self.net.train()
+        self.net.eval() if self.privacy else self.net.train()   # privacy terms see the encoder an attacker runs
         total, n, t0 = 0.0, 0, time.perf_counter()
-        amp = dict(device_type=self.device.split(":")[0], dtype=torch.bfloat16, enabled=self.cfg.amp)
+        amp = dict(device_type=self.device.split(":")[0], dtype=torch.bfloat16, enabled=self.cfg.amp and not self.privacy)
+        sums = {}
         for x in epoch_batches(self.train_ds, self.sampler, self.cfg, self.epoch, self.batch_in_epoch):
             x = x.to(self.device)
             if self.device == "cpu": x = x.contiguous(memory_format=torch.channels_last)
-            with torch.autocast(**amp): logits = self.net(x)["logits"]
-            loss = _loss_fn(self.cfg, logits, x)
-            self.opt.zero_grad(set_to_none=True); loss.backward(); self.opt.step()
+            if self.privacy: loss, opt_loss = self._privacy_step(x, sums)
+            else:
+                with torch.autocast(**amp): logits = self.net(x)["logits"]
+                loss = opt_loss = _loss_fn(self.cfg, logits, x)
+            self.opt.zero_grad(set_to_none=True); opt_loss.backward(); self.opt.step()
             self.sched.step(loss.item())
             self.step += 1; self.batch_in_epoch += 1
             total += loss.item() * len(x); n += len(x)
             if bar is not None:
                 bar.update(1); bar.set_postfix(loss=f"{loss.item():.4f}", img_s=f"{n * self.dist.world / (time.perf_counter() - t0):.0f}")
             if self._stop: raise Interrupted()
+        self._epoch_privacy = {t: v / max(sums.get("steps", 1), 1) for t, v in sums.items() if t != "steps"}
         return total / max(n, 1), n * self.dist.world / (time.perf_counter() - t0)
+
+    def _privacy_step(self, x, sums: dict) -> tuple[torch.Tensor, torch.Tensor]:
+        "(reconstruction loss, loss to optimise) of one batch with the privacy terms; their values are summed into sums."
+        m = self.model
+        z = m.neck.linear(m.encoder(x))
+        code = KBest(z, self.cfg.arch().k)
+        logits = m.decoder(m.neck.decode(code))
+        rec = _loss_fn(self.cfg, logits, x)
+        mse = F.mse_loss(torch.sigmoid(logits.detach().float()), x).item()
+        total, parts = self.privacy.loss(m, x, z, code, rec, mse, self.step)
+        for t, v in parts.items(): sums[t] = sums.get(t, 0.0) + v
+        sums["steps"] = sums.get("steps", 0) + 1
+        return rec, total
 
     def evaluate(self, ds) -> dict:
         "Mean loss, PSNR and SSIM of the model's reconstructions of a data set."
@@ -261,7 +423,8 @@ class Trainer(_Checkpointing):
                 self.epoch += 1; self.batch_in_epoch = 0
                 h = self.history
                 for key, v in (("epoch", self.epoch), ("train_loss", train_loss), ("valid_loss", valid["loss"]), ("valid_psnr", valid["psnr"]),
-                               ("lr", self.opt.param_groups[0]["lr"]), ("images_per_s", ips), ("seconds", time.perf_counter() - t)):
+                               ("lr", self.opt.param_groups[0]["lr"]), ("images_per_s", ips), ("seconds", time.perf_counter() - t),
+                               *(self._epoch_privacy.items() if self.privacy else ())):
                     h[key].append(v)
                 if self.dist.main:
                     print(f"epoch {self.epoch}: train {train_loss:.4f} valid {valid['loss']:.4f} valid PSNR {valid['psnr']:.2f} dB "
@@ -311,7 +474,10 @@ def write_results(tr: Trainer, seconds: float) -> dict:
     metrics = dict(name=tr.dir.name, config=tr.cfg.to_dict(), architecture=a.to_dict(), params=num_params(tr.model),
                    history=tr.history, steps=tr.step, train_images=len(tr.train_ds), world_size=tr.dist.world,
                    test=test, train_seconds=seconds, threads=torch.get_num_threads(), key_bits_2k=a.L * math.log2(math.comb(2 * a.k, a.k)))
-    save(tr.model, tr.dir / "model.pt", metrics={k: v for k, v in metrics.items() if k != "history"})
+    if tr.privacy:                                              # what `share` defaults to for this model
+        metrics["privacy"] = dict(scheme="ours", k_prime=tr.privacy.k_prime, weights=tr.privacy.weights, final_lambda=tr.privacy.lam)
+    save(tr.model, tr.dir / "model.pt", metrics={k: v for k, v in metrics.items() if k != "history"},
+         **({"privacy": {"scheme": "ours", "k_prime": tr.privacy.k_prime}} if tr.privacy else {}))
     (tr.dir / "metrics.json").write_text(json.dumps(metrics, indent=1))
     figs = tr.dir / "figures"; figs.mkdir(exist_ok=True)
     loss_figure(tr.history).savefig(figs / "loss.png", dpi=100)
@@ -377,8 +543,8 @@ def lr_phases(history: dict) -> list[tuple[int, float]]:
         else: phases.append((eps[i], lr))
     return phases
 
-def model_card(name: str, metrics: dict) -> str:
-    "Markdown model card of a shipped model, from its run's metrics.json."
+def model_card(name: str, metrics: dict, privacy: dict | None = None) -> str:
+    "Markdown model card of a shipped model, from its run's metrics.json (and a privacy frontier point, `sparsegroups.frontier.frontier_point`)."
     c, a, t = metrics["config"], metrics["architecture"], metrics["test"]
     key_bytes = metrics["key_bits_2k"] / 8
     args = " ".join(f"--{k.replace('_', '-')} {' '.join(map(str, v)) if isinstance(v, list) else v}"
@@ -406,10 +572,10 @@ Sparse-group autoencoder (`sparsegroups.model.SparseGroupAE`), `sparsegroups.mod
 
 Reproduce the training: {reproduce}{' (the main job, `bash run.sh`, trains this same recipe)' if c['data'] == 'lfw-mini' else ''}.
 Reproduce the test figures: `sparsegroups evaluate {name} --split test`.
-"""
+""" + _privacy_card(metrics, privacy)
 
-def ship(run: str | Path, name: str, force: bool = False, models: Path | None = None) -> Path:
-    "Copy runs/<run>/model.pt to data/models/<name>.pt with a model card <name>.md."
+def ship(run: str | Path, name: str, force: bool = False, models: Path | None = None, privacy: dict | None = None) -> Path:
+    "Copy runs/<run>/model.pt to data/models/<name>.pt with a model card <name>.md (privacy: its frontier point)."
     from sparsegroups.model import models_dir
     run = Path(run)
     if not (run / "model.pt").is_file() or not (run / "metrics.json").is_file():
@@ -419,5 +585,28 @@ def ship(run: str | Path, name: str, force: bool = False, models: Path | None = 
     if (pt.exists() or md.exists()) and not force: raise FileExistsError(f"{pt} exists; pass force=True (--force) to replace it")
     metrics = json.loads((run / "metrics.json").read_text())
     atomic_write(pt, lambda f: f.write((run / "model.pt").read_bytes()))
-    md.write_text(model_card(name, metrics))
+    md.write_text(model_card(name, metrics, privacy))
     return pt
+
+# %% ../nbs/10_trainGround.ipynb #45b526e3
+def _privacy_card(metrics: dict, q: dict | None) -> str:
+    "The model card's privacy section: the training terms and, from a frontier point, what the attacks lab measured."
+    pv = metrics.get("privacy")
+    if pv is None and q is None: return ""
+    out = "\n## Privacy\n\n"
+    if pv: out += (f"Privacy-aware training (`10_trainGround`): terms {', '.join(f'{t} {w:g}' for t, w in pv['weights'].items())}, "
+                   f"ambiguation in the loop at k' = {pv['k_prime']}, final lambda {pv['final_lambda']:.3g}; `sparsegroups share --model` "
+                   f"defaults to scheme `{pv['scheme']}` at k' = {pv['k_prime']}.\n")
+    if q is None: return out
+    s, v = q["strongest"], q["verdict"]
+    yes = lambda c: "holds" if v[c]["ok"] else ("not measured" if v[c]["ok"] is None else "**fails**")
+    rows = [("trusted PSNR (key holder)", f"{q['trusted_psnr']:.2f} dB", ">= 25.5 dB", yes("trusted_psnr")),
+            ("strongest attack", f"{s['attack']} {s['precision']:.3f} (chance {s['chance']:.3f}), median {s['median']:.3f}, "
+             f"{v['attacks_at_chance']['above_0_9']:.1%} of victims > 0.9", "<= chance + 0.02, <= 1% > 0.9", yes("attacks_at_chance")),
+            ("public decode vs random guess", f"{q['public_psnr']:.2f} vs {q['random_psnr']:.2f} dB", "<= guess + 0.5 dB", yes("public_decode")),
+            ("top-1 identification, worst attack image", "-" if not q["top1_max"] else f"{q['top1_max']['top1']:.3f} ({q['top1_max']['attack']}); chance "
+             + (f"{q['identification_chance']:.4f}" if q["identification_chance"] else "?"), "<= 2x chance", yes("identification")),
+            ("key", f"{q['key_bytes']:.1f} bytes + header", "<= 180 bytes", yes("key_bytes"))]
+    return (out + f"\nAttacks lab, scheme `{q['scheme']}`, k = {q['k']}, k' = {q['k_prime']}, {q['n_victims']} test victims "
+            f"(issue 17's Done-when; private: **{'yes' if v['private'] else 'no'}**):\n\n| | measured | target | |\n|---|---|---|---|\n"
+            + "".join(f"| {a} | {b} | {c} | {e} |\n" for a, b, c, e in rows))

@@ -105,3 +105,35 @@ def test_resume_can_extend_and_fine_tune(tmp_path):
     m = json.loads((tmp_path / "ft" / "metrics.json").read_text())
     assert m["history"]["epoch"] == [1, 2] and m["steps"] == 2 * 10
     assert m["history"]["lr"] == [2e-3, 1e-4]
+
+PRIVACY = ["--w-balance", "1", "--w-public", "1", "--w-reencode", "1", "--w-distinguisher", "1", "--psnr-floor", "15", "--lr", "1e-3"]
+
+def _public_gap(model, x) -> float:
+    "Mean squared distance of the public codes' decodes (k' = 2k) to the images' mean: what w_public lowers."
+    import torch
+    from sparsegroups.ambiguation import ambiguate
+    with torch.no_grad():
+        public = ambiguate(model.encode(x), 2 * model.config.k, b"test-secret-0123", images=x)[0]
+        return (model.decode(public) - x.mean(0)).square().mean().item()
+
+def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
+    import torch
+    from sparsegroups.data import lfw_mini
+    assert run_main("train", *TINY, "--epochs", "2", "--out", str(tmp_path), "--name", "base")[0] == 0
+    base = tmp_path / "base" / "model.pt"
+    args = ["train", *TINY, *PRIVACY, "--init", str(base), "--out", str(tmp_path)]
+    assert run_main(*args, "--epochs", "2", "--name", "straight")[0] == 0
+    assert run_main(*args, "--epochs", "1", "--name", "cut")[0] == 0
+    rc, err = run_main(*args, "--epochs", "2", "--name", "cut", "--resume")
+    assert rc == 0, err
+    a, b = (json.loads((tmp_path / n / "metrics.json").read_text()) for n in ("straight", "cut"))
+    terms = ("balance", "public", "reencode", "distinguisher", "lambda")
+    assert all(len(a["history"][t]) == 2 for t in terms)
+    for t in terms + ("valid_loss",):                          # the adversary, lambda and generators resume exactly
+        assert a["history"][t] == pytest.approx(b["history"][t], rel=1e-5), t
+    assert a["privacy"]["k_prime"] == 32 and set(a["privacy"]["weights"]) == set(terms[:4])
+    assert read_checkpoint(tmp_path / "straight" / "model.pt")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 32}
+    x = torch.stack([lfw_mini("valid")[i]["image"] for i in range(10)])
+    assert _public_gap(load(tmp_path / "straight" / "model.pt"), x) < 0.8 * _public_gap(load(base), x)
+    rc, err = run_main("train", *TINY, "--w-public", "-1", "--out", str(tmp_path))
+    assert rc == 2 and "privacy weights must be numbers >= 0" in err and "Traceback" not in err
