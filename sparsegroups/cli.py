@@ -118,12 +118,23 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     b.add_argument("--attacks", metavar="RESULTS_JSON", help="an attacks run's results.json to summarise in the report")
     b.add_argument("--figures", metavar="DIR", help="also write the plots (speed.png, rd.png) into DIR")
+    fr = sub.add_parser("frontier", help="add attacks runs to the privacy frontier (JSON and figure) and print its table",
+                        description="Example: sparsegroups frontier runs/celeba64-private/attacks bench/attacks-celeba64.json\n"
+                                    "  adds every scheme of each run as a point (model, scheme, k') to bench/privacy-frontier.json\n"
+                                    "  (replacing only the points of the same model, scheme and k'), redraws\n"
+                                    "  bench/figures/privacy-frontier.png and prints the table with issue 17's checks",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    fr.add_argument("runs", nargs="+", metavar="RUN_DIR", help="an attacks lab's folder (results.json), a run folder (attacks/results.json) or a results.json")
+    fr.add_argument("--out", default="bench/privacy-frontier.json", help="frontier file to merge the points into (default: %(default)s)")
+    fr.add_argument("--figure", default="bench/figures/privacy-frontier.png", help="figure of all its points (default: %(default)s; 'none': no figure)")
+    fr.add_argument("--json", action="store_true", help="print the new points as JSON instead of the table")
     _add_share_parsers(sub)
     return p
 
 # %% ../nbs/09_cli.ipynb #25363b15
 def _add_share_parsers(sub):
     "keygen, share, reveal, peek and sizes: sharing images with sparsegroups.share."
+    from sparsegroups.attacks import SCHEMES
     raw = argparse.RawDescriptionHelpFormatter
     def common(q, force="overwrite existing outputs"):
         q.add_argument("--force", action="store_true", help=force)
@@ -136,10 +147,15 @@ def _add_share_parsers(sub):
     sa = sub.add_parser("share", help="share images: one public .sgpub and one .sgkey per image",
                         description="Example: sparsegroups share face1.png face2.png --model celeba64 --k-prime 360 "
                                     "--secret my.secret --out shared/ --to alice.pub\n  writes shared/face1.sgpub (anyone may "
-                                    "store it) and shared/face1.sgkey (for alice only), ...", formatter_class=raw)
+                                    "store it) and shared/face1.sgkey (for alice only), ...\n  A model with a privacy record "
+                                    "(its checkpoint's extra['privacy']) shares with its scheme and k' unless --scheme / --k-prime "
+                                    "say otherwise.", formatter_class=raw)
     sa.add_argument("images", nargs="+", metavar="IMAGE", help="image files (PNG, JPEG, ...) of the model's size")
     sa.add_argument("--model", required=True, help="shipped model name (celeba64, lfw-mini) or checkpoint path")
-    sa.add_argument("--k-prime", type=int, default=None, metavar="K", help="public non-zeros per map, k < K <= m (default: min(2k, m))")
+    sa.add_argument("--k-prime", type=int, default=None, metavar="K",
+                    help="public non-zeros per map, k < K <= m (default: the model's privacy record, else min(2k, m))")
+    sa.add_argument("--scheme", default=None, choices=SCHEMES, help="how the fakes are made (default: the model's privacy record, "
+                    "else ours); ours+positions needs the model's position statistics; reference: the paper's flawed generator")
     sa.add_argument("--secret", required=True, metavar="FILE",
                     help="the owner's secret (16-64 bytes; created with 32 random bytes, mode 0600, if absent): "
                          "re-sharing an image with it gives the identical files")
@@ -223,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.figures:
                 from sparsegroups.bench import bench_figures
                 result["figures"] = [str(f) for f in bench_figures(result, args.figures)]
+        elif args.command == "frontier":
+            result, text = _frontier_command(args)
+            if not args.json:
+                print(text)
+                return 0
         elif args.command in ("keygen", "share", "reveal", "peek", "sizes"):
             result, text = _share_command(args)              # errors: sparsegroups.share.ShareError, a ValueError
             if not args.json:
@@ -251,9 +272,10 @@ def _share_command(args) -> tuple[object, str]:
     if args.command == "share":
         rows = S.share_files(args.images, args.model, args.k_prime, args.secret, args.out, to=args.to,
                              step=S.STEP if args.step is None else args.step, resize=args.resize, force=args.force,
-                             progress=not args.quiet)
+                             progress=not args.quiet, scheme=args.scheme)
         return rows, "\n".join(f"{r['image']} -> {r['public']} ({r['public_bytes']} bytes), {r['key']} ({r['key_bytes']} "
-                               f"bytes{', sealed' if r['sealed'] else ''}); trusted PSNR {r['psnr_trusted']:.2f} dB" for r in rows)
+                               f"bytes{', sealed' if r['sealed'] else ''}); scheme {r['scheme']}, k'={r['k_prime']}; "
+                               f"trusted PSNR {r['psnr_trusted']:.2f} dB" for r in rows)
     if args.command == "reveal":
         r = S.reveal_file(args.public, args.key, args.out, identity=args.identity, model=args.model, force=args.force)
         return r, f"wrote {r['out']}: the trusted reconstruction of {r['public']}"
@@ -280,3 +302,14 @@ def sizes_text(r: dict) -> str:
             f"(WebP sealed with ChaCha20-Poly1305): public {num(aead)} bytes, key {s.get('aead_key_bytes', 32)} bytes. "
             f"Targets: key within 1% {'met' if t['key_within_1pct'] else 'MISSED'}, public <= 3x WebP "
             f"{'met' if t['public_at_most_3x_webp'] else 'MISSED'}")
+
+# %% ../nbs/09_cli.ipynb #f31c6713
+def _frontier_command(args) -> tuple[dict, str]:
+    "Run `frontier`: (JSON result, the frontier's table for people); replaced points are named on stderr."
+    from sparsegroups.frontier import add_runs, frontier_table
+    r = add_runs(args.runs, args.out, None if args.figure.lower() == "none" else args.figure)
+    for key in r["replaced"]: print(f"sparsegroups frontier: replaced the earlier point {key} in {args.out}", file=sys.stderr)
+    n = len(r["frontier"]["points"])
+    text = (frontier_table(r["frontier"]["points"]) + f"\nwrote {r['out']} ({len(r['added'])} points added, "
+            f"{len(r['replaced'])} replaced, {n} in all)" + (f" and {r['figure']}" if r["figure"] else ""))
+    return {f: r[f] for f in ("points", "added", "replaced", "out", "figure")}, text
