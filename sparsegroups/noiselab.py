@@ -14,22 +14,35 @@ from .ambiguation import ambiguate, random_guess, key_bits, key_bits_reference, 
 from .data import load_dataset, image_grid
 from .layers import KBest
 from .metrics import psnr, ssim, bytes_at_psnr, psnr_at_bytes, codec_curve, file_at_psnr
-from .model import SparseGroupAE, DictConfig, load, atomic_write
+from .model import SparseGroupAE, DictConfig, load, read_checkpoint, atomic_write
 
 # %% auto #0
-__all__ = ['lab_model', 'lab_images', 'lab_rows', 'quality_table', 'sealed_webp', 'codec_baselines', 'rd_figure', 'LabWidget',
-           'lab_dir', 'NoiseLabConfig']
+__all__ = ['lab_model', 'lab_privacy', 'lab_images', 'lab_rows', 'quality_table', 'sealed_webp', 'codec_baselines', 'rd_figure',
+           'LabWidget', 'lab_dir', 'NoiseLabConfig']
 
 # %% ../nbs/11_noiseLab.ipynb #da45ee36
 def lab_model(model: str | Path) -> tuple[SparseGroupAE, dict]:
     "A shipped model's name, a run folder or a checkpoint path -> (model in eval mode, its training config dict)."
+    net, extra = load(_checkpoint(model), return_extra=True)
+    return net, extra.get("metrics", {}).get("config", {})
+
+def _checkpoint(model) -> Path | str:
+    "A run folder's model.pt, a checkpoint path, or a shipped model's name."
     p = Path(model)
     if p.is_dir():
         if not (p / "model.pt").is_file():
             raise FileNotFoundError(f"{p} has no model.pt: give a finished run folder, a checkpoint file or a shipped model name")
         p = p / "model.pt"
-    net, extra = load(p if p.is_file() else str(model), return_extra=True)
-    return net, extra.get("metrics", {}).get("config", {})
+    return p if p.is_file() else str(model)
+
+def lab_privacy(model, net: SparseGroupAE, scheme: str | None = None, k: int | None = None, k_prime: int | None = None) -> dict:
+    "dict(scheme, k_prime, positions, record): the parameters, else the model's privacy record (its k' at the model's k), else ours at 2k."
+    from sparsegroups.share import privacy_settings
+    c, rec = net.config, dict(read_checkpoint(_checkpoint(model))["extra"].get("privacy") or {})
+    own_kp = rec.pop("k_prime", None) if k in (None, c.k) else None       # the record's k' holds at the model's k only
+    ps = privacy_settings(net, str(model), {"privacy": rec} if rec else {}, scheme, c.m)   # the lab's k' is checked by ambiguate
+    kp = k_prime if k_prime is not None else own_kp if own_kp is not None else 2 * (c.k if k is None else k)
+    return dict(ps, k_prime=kp, record=ps["record"] or own_kp is not None)
 
 def lab_images(net: SparseGroupAE, train_cfg: dict, data: str | None = None, n: int = 8, split: str = "test",
                root=None) -> tuple[torch.Tensor, str]:
@@ -49,8 +62,10 @@ def lab_images(net: SparseGroupAE, train_cfg: dict, data: str | None = None, n: 
 
 # %% ../nbs/11_noiseLab.ipynb #8a891444
 def lab_rows(net: SparseGroupAE, x: torch.Tensor, k: int | None = None, k_prime: int | None = None,
-             secret=b"noiselab-default-secret", guesses: int = 3, guess_seed: int = 0, fewer: int | None = None) -> dict:
-    "Codes and reconstructions of every lab row: dict(rows={label: images}, code, public, key, k, k_prime, fewer)."
+             secret=b"noiselab-default-secret", guesses: int = 3, guess_seed: int = 0, fewer: int | None = None,
+             scheme: str = "ours", positions: dict | None = None) -> dict:
+    "Codes and reconstructions of every lab row: dict(rows={label: images}, code, public, key, k, k_prime, fewer, scheme)."
+    from sparsegroups.share import public_code
     L = net.config.L
     k = net.config.k if k is None else k
     k_prime = 2 * k if k_prime is None else k_prime
@@ -58,7 +73,7 @@ def lab_rows(net: SparseGroupAE, x: torch.Tensor, k: int | None = None, k_prime:
     if not 1 <= fewer <= k: raise ValueError(f"fewer={fewer} must be between 1 and k={k}")
     with torch.no_grad():
         code = net.encode(x, k)
-        public, key = ambiguate(code, k_prime, secret, images=x)      # fakes bound to the images' pixels
+        public, key = public_code(net, code, k_prime, secret, x, scheme, positions)   # ours: fakes bound to the pixels
         half = max(1, L // 2)
         first_off, second_off = code.clone(), code.clone()
         first_off[:, :half] = 0; second_off[:, half:] = 0
@@ -66,11 +81,11 @@ def lab_rows(net: SparseGroupAE, x: torch.Tensor, k: int | None = None, k_prime:
         guessed = [random_guess(public, k, generator=g) for _ in range(guesses)]
         codes = {f"trusted (k={k})": code, f"fewer (k={fewer})": KBest(code, fewer),
                  f"maps 0-{half - 1} zeroed": first_off, f"maps {half}-{L - 1} zeroed": second_off,
-                 f"ambiguated (k'={k_prime})": public, **{f"random guess {i + 1}": c for i, c in enumerate(guessed)}}
+                 f"ambiguated{'' if scheme == 'ours' else ', ' + scheme} (k'={k_prime})": public, **{f"random guess {i + 1}": c for i, c in enumerate(guessed)}}
         if half == L: del codes[f"maps {half}-{L - 1} zeroed"]
         imgs = net.decode(torch.cat(list(codes.values()))).split(len(x))
     return dict(rows={"input": x, **dict(zip(codes, imgs))}, code=code, public=public, key=key, guessed=guessed,
-                k=k, k_prime=k_prime, fewer=fewer)
+                k=k, k_prime=k_prime, fewer=fewer, scheme=scheme)
 
 def quality_table(rows: dict) -> list[dict]:
     "Mean (and std) PSNR and SSIM (scikit-image) of every row against the row 'input'."
@@ -161,10 +176,11 @@ class _Latency:
 class LabWidget(_Latency):
     "ipywidgets view: sliders k, k', guess seed and image index re-decode and redraw trusted, ambiguated and guessed images."
     def __init__(self, net: SparseGroupAE, x: torch.Tensor, k: int | None = None, k_prime: int | None = None,
-                 secret=b"noiselab-default-secret", seed: int = 0, scale: int | None = None):
+                 secret=b"noiselab-default-secret", seed: int = 0, scale: int | None = None, scheme: str = "ours",
+                 positions: dict | None = None):
         import copy
         import ipywidgets as W
-        self.x, self.secret = x, secret
+        self.x, self.secret, self.scheme, self.positions = x, secret, scheme, positions
         self.net = copy.deepcopy(net).eval().to(memory_format=torch.channels_last)   # a copy: the caller's model is untouched
         m = net.config.m
         k = net.config.k if k is None else k
@@ -197,9 +213,10 @@ class LabWidget(_Latency):
             else: self.k.value = kp - 1
             if first != "trusted": return
         rows = ("trusted", "ambiguated", "guessed")[("trusted", "ambiguated", "guessed").index(first):]
+        from sparsegroups.share import public_code
         with torch.no_grad():
             if "trusted" in rows: self.code = KBest(self.dense, k)
-            if "ambiguated" in rows: self.public, _ = ambiguate(self.code, self.kp.value, self.secret, images=self.x)
+            if "ambiguated" in rows: self.public, _ = public_code(self.net, self.code, self.kp.value, self.secret, self.x, self.scheme, self.positions)
             self.guess = random_guess(self.public, k, generator=torch.Generator().manual_seed(self.seed.value))
         for r in rows: self.out[r] = {}                                  # decoded images of this row, by index
         self.redraw()
@@ -222,8 +239,9 @@ class LabWidget(_Latency):
         self.psnr = {r: psnr(self.x[i:i + 1], v[None]).item() for r, v in imgs.items()}
         cells = "".join(f"<td>{r}: <b>{p:.2f} dB</b></td>" for r, p in self.psnr.items())
         kb = key_bits(self.net.config.L, self.k.value, self.kp.value) / 8
-        self.readout.value = (f"<table><tr>{cells}</tr></table>image {i}: key {kb:.1f} bytes for k={self.k.value}, "
-                              f"k'={self.kp.value}")
+        gap = self.psnr["ambiguated"] - self.psnr["guessed"]
+        self.readout.value = (f"<table><tr>{cells}</tr></table>image {i}: public code as is (scheme {self.scheme}) "
+                              f"{gap:+.2f} dB against the random guess; key {kb:.1f} bytes for k={self.k.value}, k'={self.kp.value}")
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -251,7 +269,8 @@ class NoiseLabConfig(DictConfig):
     split: str = "test"
     n_images: int = 8             # images of the split (the first n)
     k: int | None = None          # non-zeros per map (None: the model's k)
-    k_prime: int | None = None    # non-zeros per map in the public code (None: 2k)
+    k_prime: int | None = None    # non-zeros per map in the public code (None: the model's privacy record, else 2k)
+    scheme: str | None = None     # how the fakes are made, one of sparsegroups.attacks.SCHEMES (None: the model's record, else ours)
     secret: str = "noiselab-default-secret"   # the owner's secret (16-64 characters)
     guesses: int = 3              # random guesses per image
     guess_seed: int = 0
@@ -263,4 +282,7 @@ class NoiseLabConfig(DictConfig):
             v = getattr(self, f.name)
             if f.type.startswith("int") and v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
                 raise ValueError(f"{f.name}={v!r} must be a non-negative integer")
+        from sparsegroups.attacks import SCHEMES
+        if self.scheme is not None and self.scheme not in SCHEMES:
+            raise ValueError(f"scheme={self.scheme!r} is unknown; valid: {', '.join(SCHEMES)} (or None: the model's, else ours)")
         if self.n_images < 1 or self.guesses < 1: raise ValueError(f"need n_images >= 1 and guesses >= 1, got {self.n_images}, {self.guesses}")

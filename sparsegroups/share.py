@@ -20,18 +20,19 @@ from .fileformat import (ShareError, FORMAT_VERSION, KEY_HEADER_BYTES, PublicCod
                                      public_to_bytes, read_public, binding, key_nbytes, key_to_bytes, read_key)
 
 # %% auto #0
-__all__ = ['AEAD_KEY_BYTES', 'AEAD_NONCE_BYTES', 'AEAD_TAG_BYTES', 'load_model', 'check_model', 'to_8bit', 'share', 'open_key',
-           'trusted', 'reveal', 'peek', 'write_file', 'read_image', 'image_bytes', 'read_identity_file',
-           'read_recipient_file', 'keygen', 'share_files', 'reveal_file', 'peek_file', 'aead_seal', 'aead_open',
-           'size_benchmark']
+__all__ = ['AEAD_KEY_BYTES', 'AEAD_NONCE_BYTES', 'AEAD_TAG_BYTES', 'load_model', 'check_model', 'privacy_settings', 'public_code',
+           'to_8bit', 'share', 'open_key', 'trusted', 'reveal', 'peek', 'write_file', 'read_image', 'image_bytes',
+           'read_identity_file', 'read_recipient_file', 'keygen', 'share_files', 'reveal_file', 'peek_file',
+           'aead_seal', 'aead_open', 'size_benchmark']
 
 # %% ../nbs/13_share.ipynb #dfc3c9d7
-def load_model(name_or_path) -> tuple[SparseGroupAE, str]:
-    "A shipped model's name or a checkpoint path -> (model in eval mode, identifier: the name or the file stem)."
+def load_model(name_or_path, return_extra: bool = False) -> tuple:
+    "A shipped model's name or a checkpoint path -> (model in eval mode, identifier: the name or the file stem[, checkpoint extra])."
     p = Path(str(name_or_path))
-    try: model = load(name_or_path)
+    try: model, extra = load(name_or_path, return_extra=True)
     except (FileNotFoundError, ValueError) as e: raise ShareError(str(e)) from None
-    return model, (p.stem if p.exists() else str(name_or_path))
+    mid = p.stem if p.exists() else str(name_or_path)
+    return (model, mid, extra) if return_extra else (model, mid)
 
 def check_model(pub: PublicCode, model: SparseGroupAE, model_id: str, name: str = "public file"):
     "ShareError unless model is the one that made the public file: same identifier, weights hash and shapes."
@@ -45,6 +46,58 @@ def check_model(pub: PublicCode, model: SparseGroupAE, model_id: str, name: str 
     c = model.config
     if (tuple(c.image), c.L, c.m) != (pub.image, pub.L, pub.m):
         raise ShareError(f"{name} holds image {pub.image}, L={pub.L}, m={pub.m}; model '{model_id}' has {tuple(c.image)}, L={c.L}, m={c.m}")
+
+# %% ../nbs/13_share.ipynb #09da49cb
+def _valid_k_prime(kp, c) -> bool: return not isinstance(kp, bool) and isinstance(kp, int) and c.k < kp <= c.m
+
+def privacy_settings(model: SparseGroupAE, # the autoencoder
+                     model_id: str, # its identifier, for messages
+                     extra: dict | None, # its checkpoint's extra dict (load(..., return_extra=True)), maybe with a "privacy" record
+                     scheme: str | None = None, # None: the record's scheme, else "ours"
+                     k_prime: int | None = None, # None: the record's k', else min(2k, m)
+                    ) -> dict:
+    "What to share with, arguments first, then the model's privacy record, then ours at min(2k, m): dict(scheme, k_prime, positions, record)."
+    from sparsegroups.attacks import SCHEMES
+    c, rec = model.config, (extra or {}).get("privacy")
+    if rec is not None and (not isinstance(rec, dict) or rec.get("scheme", "ours") not in SCHEMES
+                            or not _valid_k_prime(rec.get("k_prime", c.m), c)):
+        shown = {n: v for n, v in rec.items() if n != "positions"} if isinstance(rec, dict) else type(rec).__name__
+        raise ShareError(f"model {model_id} has an invalid privacy record {shown}: expected {{'scheme': one of "
+                         f"{', '.join(SCHEMES)}, 'k_prime': an integer {c.k} < k' <= {c.m}, 'positions': position_stats (if used)}}")
+    rec = rec or {}
+    scheme = rec.get("scheme", "ours") if scheme is None else scheme
+    if scheme not in SCHEMES: raise ShareError(f"unknown scheme {scheme!r}; valid: {', '.join(SCHEMES)}")
+    kp = rec.get("k_prime", min(2 * c.k, c.m)) if k_prime is None else k_prime
+    if not _valid_k_prime(kp, c):
+        raise ShareError(f"--k-prime {kp!r} is invalid for model {model_id}: it must be an integer with k < k' <= m, here {c.k} < k' <= {c.m}")
+    positions = rec.get("positions") if scheme != "ours" else None
+    if scheme == "ours+positions":
+        if positions is None:
+            raise ShareError(f"scheme 'ours+positions' draws fakes from the model's position statistics, and model {model_id} has "
+                             f"none: its checkpoint needs extra['privacy']['positions'] = sparsegroups.ambiguation.position_stats("
+                             f"codes of public images); or share with --scheme ours")
+        ok = isinstance(positions, dict) and all(torch.is_tensor(positions.get(n)) and tuple(positions[n].shape) == (c.L, c.m)
+                                                 for n in ("prior", "positive"))
+        if not ok: raise ShareError(f"model {model_id}'s privacy record: positions must be position_stats' dict of 'prior' and 'positive' ({c.L}, {c.m}) tables")
+    return dict(scheme=scheme, k_prime=kp, positions=positions, record=bool(rec))
+
+def public_code(model: SparseGroupAE, # the autoencoder (some schemes use it)
+                code: torch.Tensor, # (B, L, m) true codes, k non-zeros per map
+                k_prime: int, # public non-zeros per map
+                secret: bytes, # the owner's secret
+                x: torch.Tensor, # (B, C, H, W) the images, 8-bit levels: the fakes are bound to them
+                scheme: str = "ours", # one of sparsegroups.attacks.SCHEMES
+                positions: dict | None = None, # position statistics, for 'ours+positions'
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+    "(public code (B, L, m), key = true support mask) of a scheme: ours is `ambiguate`, the others `attacks.publish`, checked."
+    if scheme == "ours": return ambiguate(code, k_prime, secret, images=x)
+    from sparsegroups.attacks import publish
+    try: public = publish(scheme, code, k_prime, secret, x, positions=positions, model=model)
+    except ValueError as e: raise ShareError(str(e)) from None
+    key = code != 0
+    if not (bool(((public != 0).sum(-1) == k_prime).all()) and torch.equal(public[key], code[key])):
+        raise ShareError(f"scheme {scheme!r} did not give k'={k_prime} non-zeros per map that keep the true entries: it cannot be shared")
+    return public, key
 
 # %% ../nbs/13_share.ipynb #6a88cc11
 def to_8bit(x: torch.Tensor) -> torch.Tensor:
@@ -63,11 +116,13 @@ def share(model: SparseGroupAE, # the autoencoder
           secret: bytes, # 16-64 bytes: the fakes are HMAC-derived from it and the image
           step: float = STEP, # quantizer step in units of the threshold
           recipient: bytes | None = None, # X25519 public key to seal the keys to
+          scheme: str = "ours", # how the fakes are made (`privacy_settings`)
+          positions: dict | None = None, # position statistics, for scheme 'ours+positions'
          ) -> list[tuple[bytes, bytes]]:
     "Images (B, C, H, W) -> one (.sgpub bytes, .sgkey bytes) pair per image."
-    return [(p, k) for p, k, _ in _share(model, model_id, x, k_prime, secret, step, recipient)]
+    return [(p, k) for p, k, _ in _share(model, model_id, x, k_prime, secret, step, recipient, scheme, positions)]
 
-def _share(model, model_id, x, k_prime, secret, step=STEP, recipient=None) -> list[tuple[bytes, bytes, np.ndarray]]:
+def _share(model, model_id, x, k_prime, secret, step=STEP, recipient=None, scheme="ours", positions=None) -> list[tuple[bytes, bytes, np.ndarray]]:
     "`share`, also returning each key's (L, k') true flags."
     c = model.config
     if tuple(x.shape[1:]) != tuple(c.image): raise ShareError(f"images are {tuple(x.shape[1:])} (C, H, W); the model needs {tuple(c.image)}")
@@ -77,7 +132,7 @@ def _share(model, model_id, x, k_prime, secret, step=STEP, recipient=None) -> li
     weights = weights_hash(model)[:8]
     with torch.no_grad():
         code = model.encode(x)
-        public, key = ambiguate(code, k_prime, secret, images=x)
+        public, key = public_code(model, code, k_prime, secret, x, scheme, positions)
     e, q, neg = quantize(public, step)
     support, key = (public != 0).cpu().numpy(), key.cpu().numpy()
     out = []
@@ -237,7 +292,7 @@ def keygen(name, force: bool = False) -> dict:
 # %% ../nbs/13_share.ipynb #37bff93b
 def share_files(images: list, # image files
                 model="celeba64", # shipped name or checkpoint path
-                k_prime: int | None = None, # public non-zeros per map; None: min(2k, m)
+                k_prime: int | None = None, # public non-zeros per map; None: the model's privacy record, else min(2k, m)
                 secret="secret", # secret file, created (32 random bytes, 0600) if absent
                 out=".", # output folder: <stem>.sgpub and <stem>.sgkey per image
                 to=None, # recipient's NAME.pub: seal the keys to it
@@ -246,13 +301,13 @@ def share_files(images: list, # image files
                 force: bool = False, # overwrite existing outputs
                 progress: bool = False, # a progress bar on stderr
                 batch: int = 64,
+                scheme: str | None = None, # how the fakes are made; None: the model's privacy record, else "ours"
                ) -> list[dict]:
     "Share image files: one .sgpub and one .sgkey per image in `out`; a summary dict per image."
-    net, mid = load_model(model)
+    net, mid, extra = load_model(model, return_extra=True)
     c = net.config
-    k_prime = min(2 * c.k, c.m) if k_prime is None else k_prime
-    if isinstance(k_prime, bool) or not isinstance(k_prime, int) or not c.k < k_prime <= c.m:
-        raise ShareError(f"--k-prime {k_prime!r} is invalid for model {mid}: it must be an integer with k < k' <= m, here {c.k} < k' <= {c.m}")
+    ps = privacy_settings(net, mid, extra, scheme, k_prime)
+    k_prime = ps["k_prime"]
     _step(step)
     if not images: raise ShareError("no images to share")
     recipient = read_recipient_file(to) if to else None
@@ -274,7 +329,7 @@ def share_files(images: list, # image files
     rows = []
     for i in range(0, len(xs), batch):
         x = torch.stack(xs[i:i + batch])
-        triples = _share(net, mid, x, k_prime, secret_bytes, step, recipient)
+        triples = _share(net, mid, x, k_prime, secret_bytes, step, recipient, ps["scheme"], ps["positions"])
         x_hat = to_8bit(torch.stack([trusted(read_public(p), t, net) for p, _, t in triples]))   # from the bytes written
         p_hat = psnr(x, x_hat)
         for j, (pub, key, _) in enumerate(triples):
@@ -282,6 +337,7 @@ def share_files(images: list, # image files
             write_file(pp, pub); write_file(kp, key, private=recipient is None)
             rows.append(dict(image=str(src), public=str(pp), key=str(kp), public_bytes=len(pub), key_bytes=len(key),
                              key_bound_bits=round(key_bits(c.L, c.k, k_prime), 2), sealed=recipient is not None,
+                             scheme=ps["scheme"], k_prime=k_prime,
                              psnr_trusted=round(p_hat[j].item(), 3)))
             if bar: bar.update(1)
     if bar: bar.close()

@@ -335,6 +335,63 @@ def test_golden_version_1_is_refused(tmp_path, capsys):
                        f"this release reads version 2 only: share the image again (or read it with the release that wrote it)\n")
         assert not (tmp_path / "x.png").exists()
 
+@pytest.fixture
+def private_models(tmp_path, monkeypatch):
+    "A temporary models folder ($SPARSEGROUPS_MODELS): lfw-mini's weights under three privacy records and none (the shipped files untouched)."
+    from sparsegroups.ambiguation import position_stats
+    net, extra = load("lfw-mini", return_extra=True)
+    with torch.no_grad(): pos = position_stats(net.encode(lfw_mini("train").images[:64]))
+    d = tmp_path / "models"
+    for name, rec in [("lfw-private", dict(scheme="ours+positions", k_prime=24, positions=pos)),
+                      ("lfw-ours40", dict(scheme="ours", k_prime=40)), ("lfw-nopos", dict(scheme="ours+positions", k_prime=24)),
+                      ("lfw-mini", None)]:
+        save(net, d / f"{name}.pt", **extra, **({"privacy": rec} if rec else {}))
+    monkeypatch.setenv("SPARSEGROUPS_MODELS", str(d))
+    return net, pos
+
+def test_privacy_record_sets_the_share_default(private_models, tmp_path):
+    "share --model NAME takes the scheme and k' of the model's privacy record; --scheme / --k-prime override it; reveal works alike."
+    from sparsegroups.attacks import publish
+    net, pos = private_models
+    face, secret = tmp_path / "face.png", tmp_path / "owner.secret"
+    x = lfw_mini("test").images[:1]
+    cv2.imwrite(str(face), (x[0, 0] * 255).round().byte().numpy())
+    secret.write_bytes(b"a fixed test secret, 32 bytes..")
+    share = lambda model, out, *more: main_cli("share", face, "--model", model, "--secret", secret, "--out", tmp_path / out, "--json", *more)
+    rc, out, err = share("lfw-private", "priv")
+    assert rc == 0, err
+    row, = json.loads(out)
+    assert (row["scheme"], row["k_prime"], row["key_bytes"]) == ("ours+positions", 24, S.key_nbytes(L, K, 24))
+    x8 = read_png(face)
+    with torch.no_grad(): code = net.encode(x8)
+    want = publish("ours+positions", code, 24, secret.read_bytes(), x8, positions=pos, model=net)
+    got = S.read_public((tmp_path / "priv/face.sgpub").read_bytes())
+    assert got.model == "lfw-private" and (got.support == (want[0] != 0).numpy()).all()          # the record's scheme made the fakes
+    ours = S.ambiguate(code, 24, secret.read_bytes(), images=x8)[0]
+    assert not (got.support == (ours[0] != 0).numpy()).all()                                       # and not ours
+    assert main_cli("reveal", tmp_path / "priv/face.sgpub", "--key", tmp_path / "priv/face.sgkey", "-o", tmp_path / "r.png")[0] == 0
+    with torch.no_grad(): mem = S.to_8bit(net.decode(S.quantize_code(want) * (code != 0)))
+    assert (read_png(tmp_path / "r.png") - mem).abs().max() <= 1 / 255 + 1e-6                    # the trusted picture
+    assert share("lfw-private", "again")[0] == 0                                                   # re-sharing: identical files
+    assert (tmp_path / "again/face.sgpub").read_bytes() == (tmp_path / "priv/face.sgpub").read_bytes()
+    rc, out, err = share("lfw-private", "ours", "--scheme", "ours")                               # --scheme wins, k' stays the record's
+    assert rc == 0, err
+    assert (json.loads(out)[0]["scheme"], json.loads(out)[0]["k_prime"]) == ("ours", 24)
+    assert (S.read_public((tmp_path / "ours/face.sgpub").read_bytes()).support == (ours[0] != 0).numpy()).all()
+    rc, out, err = share("lfw-ours40", "o40")                                                       # a record of ours at k' = 40
+    assert rc == 0 and S.read_key((tmp_path / "o40/face.sgkey").read_bytes()).k_prime == 40, err
+    rc, out, err = share("lfw-private", "k30", "--k-prime", "30")
+    assert rc == 0 and json.loads(out)[0]["k_prime"] == 30, err
+    rc, out, err = share("lfw-nopos", "nopos")                                                      # no position statistics
+    assert rc == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith("sparsegroups share: error: scheme 'ours+positions' draws fakes from the model's position statistics, "
+                          "and model lfw-nopos has none"), err
+    assert not (tmp_path / "nopos").exists()
+    rc, out, err = share("lfw-mini", "plain", "--scheme", "ours+positions")                         # lfw-mini has no record
+    assert rc == 2 and "model lfw-mini has none" in err, err
+    with pytest.raises(SystemExit) as e: main(["share", str(face), "--model", "lfw-private", "--secret", str(secret), "--out", str(tmp_path), "--scheme", "rot13"])
+    assert e.value.code == 2
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] != ["--regenerate-golden"]: sys.exit("usage: python tests/test_share.py --regenerate-golden")
