@@ -155,7 +155,8 @@ def _add_share_parsers(sub):
     sa.add_argument("--k-prime", type=int, default=None, metavar="K",
                     help="public non-zeros per map, k < K <= m (default: the model's privacy record, else min(2k, m))")
     sa.add_argument("--scheme", default=None, choices=SCHEMES, help="how the fakes are made (default: the model's privacy record, "
-                    "else ours); ours+positions needs the model's position statistics; reference: the paper's flawed generator")
+                    "else ours); ours+positions needs the model's position statistics; reference: the paper's flawed generator, "
+                    "not keyed (re-sharing gives other fakes)")
     sa.add_argument("--secret", required=True, metavar="FILE",
                     help="the owner's secret (16-64 bytes; created with 32 random bytes, mode 0600, if absent): "
                          "re-sharing an image with it gives the identical files")

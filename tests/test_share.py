@@ -392,6 +392,22 @@ def test_privacy_record_sets_the_share_default(private_models, tmp_path):
     with pytest.raises(SystemExit) as e: main(["share", str(face), "--model", "lfw-private", "--secret", str(secret), "--out", str(tmp_path), "--scheme", "rot13"])
     assert e.value.code == 2
 
+def test_every_scheme_shares_and_reveals():
+    "Every scheme the attacks score can be shared: k' non-zeros per map, the key opens the trusted picture within the quantizer's loss."
+    from sparsegroups.ambiguation import position_stats
+    from sparsegroups.attacks import SCHEMES
+    net, mid = S.load_model("lfw-mini")
+    x = S.to_8bit(lfw_mini("test").images[:3])
+    with torch.no_grad(): pos, exact = position_stats(net.encode(lfw_mini("train").images[:64])), psnr(x, net.decode(net.encode(x)))
+    for scheme in SCHEMES:
+        pairs = S.share(net, mid, x, KP, b"a fixed test secret, 32 bytes..", scheme=scheme, positions=pos)
+        pubs = [S.read_public(p) for p, _ in pairs]
+        assert all(int(p.support.sum()) == L * KP for p in pubs), scheme
+        got = psnr(x, torch.stack([S.reveal(p, k, net, mid) for p, k in pairs]))
+        assert (got > exact - S.LOSS_DB).all(), (scheme, got, exact)
+        peeked = psnr(x, torch.stack([S.peek(p, net, mid) for p, _ in pairs]))
+        assert (peeked < got - 0.5).all(), (scheme, peeked, got)
+
 if __name__ == "__main__":
     import sys
     if sys.argv[1:] != ["--regenerate-golden"]: sys.exit("usage: python tests/test_share.py --regenerate-golden")
