@@ -127,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     fr.add_argument("runs", nargs="+", metavar="RUN_DIR", help="an attacks lab's folder (results.json), a run folder (attacks/results.json) or a results.json")
     fr.add_argument("--out", default="bench/privacy-frontier.json", help="frontier file to merge the points into (default: %(default)s)")
     fr.add_argument("--figure", default="bench/figures/privacy-frontier.png", help="figure of all its points (default: %(default)s; 'none': no figure)")
+    fr.add_argument("--schemes", help="comma-separated: only these schemes of the runs (default: all)")
     fr.add_argument("--json", action="store_true", help="print the new points as JSON instead of the table")
     _add_share_parsers(sub)
     return p
@@ -308,7 +309,8 @@ def sizes_text(r: dict) -> str:
 def _frontier_command(args) -> tuple[dict, str]:
     "Run `frontier`: (JSON result, the frontier's table for people); replaced points are named on stderr."
     from sparsegroups.frontier import add_runs, frontier_table
-    r = add_runs(args.runs, args.out, None if args.figure.lower() == "none" else args.figure)
+    schemes = [s.strip() for s in args.schemes.split(",") if s.strip()] if args.schemes else None
+    r = add_runs(args.runs, args.out, None if args.figure.lower() == "none" else args.figure, schemes)
     for key in r["replaced"]: print(f"sparsegroups frontier: replaced the earlier point {key} in {args.out}", file=sys.stderr)
     n = len(r["frontier"]["points"])
     text = (frontier_table(r["frontier"]["points"]) + f"\nwrote {r['out']} ({len(r['added'])} points added, "

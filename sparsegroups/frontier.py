@@ -198,6 +198,7 @@ def attacks_results(path) -> tuple[dict, Path]:
 def add_runs(runs: list, # attacks runs: results.json files, attacks folders or run folders
              out="bench/privacy-frontier.json", # the frontier file to merge the points into
              figure=None, # also draw all the file's points into this image file
+             schemes: list | None = None, # only these schemes of the runs (None: all)
             ) -> dict:
     "Every scheme of every run as a point, merged into `out`; the figure redrawn: dict(points, frontier, added, replaced, out, figure)."
     if not runs: raise ValueError("no attacks runs given")
@@ -205,7 +206,9 @@ def add_runs(runs: list, # attacks runs: results.json files, attacks folders or 
     for run in runs:
         r, f = attacks_results(run)
         n_ids = identity_count(r)
-        for s in dict.fromkeys(row.get("scheme") for row in r["rows"]):
+        have = list(dict.fromkeys(row.get("scheme") for row in r["rows"]))
+        if schemes and not set(schemes) & set(have): raise ValueError(f"{f} holds none of the schemes {', '.join(schemes)}; it holds {', '.join(map(str, have))}")
+        for s in [s for s in have if not schemes or s in schemes]:
             points.append({**frontier_point(r, s, n_identities=n_ids), "source": str(f)})
     res = update_frontier(out, points)
     if figure:

@@ -36,6 +36,8 @@ def test_frontier_command_adds_replaces_and_keeps(tmp_path):
     assert [(q["model"], q["scheme"]) for q in got] == [("celeba64", "ours"), ("celeba64", "ours+positions"),
                                                         ("celeba64", "reference"), ("mine", "ours")]
     assert got[0]["source"] == str(tmp_path / "run" / "attacks" / "results.json")
+    r = cli_main("frontier", RECORD, "--out", tmp_path / "only.json", "--figure", "none", "--schemes", "reference", "--json")
+    assert r.returncode == 0 and [q["scheme"] for q in json.loads(r.stdout)["points"]] == ["reference"], r.stderr
 
 def test_frontier_refuses_bad_inputs_in_one_line(tmp_path):
     (tmp_path / "empty").mkdir()
