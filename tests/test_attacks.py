@@ -1,4 +1,4 @@
-"Attacks contracts: papermill runs the attacks notebook headless; one schema for every attack; the reference's key falls; every learned or iterated attack beats chance on ours and on the reference; relaxed is never below reencode."
+"Attacks contracts: papermill runs the attacks notebook headless; one schema for every attack; the reference's key falls; every learned or iterated attack beats chance on ours and on the reference; the decoy scheme keeps ours' magnitudes and copies at chance; relaxed is never below reencode."
 import json, os, subprocess, sys
 from pathlib import Path
 import pytest
@@ -37,10 +37,14 @@ def test_attacks_headless_lfw_mini(tmp_path):
     prec = {k: v["precision"] for k, v in rows.items()}
     assert prec[("reference", "smallest")] > 0.95 and prec[("reference", "copies")] == 1.0   # the reference's key falls
     assert rows[("reference", "smallest")]["psnr_vs_original"] > rows[("reference", "random")]["psnr_vs_original"] + 5
-    for s in ("ours", "ours+positions"):
+    for s in ("ours", "ours+positions", "decoy", "decoy+positions"):
         for a in ("random", "largest", "smallest", "copies"):
             assert abs(prec[(s, a)] - 0.5) < 0.05, (s, a, prec[(s, a)])
+    for a in ("largest", "smallest"):                                              # decoy: exactly ours' magnitudes, map by map
+        assert rows[("decoy", a)]["per_victim"] == rows[("ours", a)]["per_victim"], a
+    assert prec[("decoy", "reencode")] < prec[("ours", "reencode")] - 0.05           # its fakes are coherent
     assert prec[("ours+positions", "prior")] < prec[("ours", "prior")]
+    assert prec[("decoy+positions", "prior")] < prec[("decoy", "prior")]
     for s in ("ours", "reference"):                                               # every new attack beats chance
         for a in NEW: assert prec[(s, a)] > 0.6, (s, a, prec[(s, a)])
     for s in SCHEMES: assert prec[(s, "relaxed")] >= prec[(s, "reencode")], s     # warm-started: never below reencode
