@@ -123,14 +123,13 @@ def update_frontier(path, points: list[dict]) -> dict:
     return dict(frontier=d, added=sorted(set(new) - old), replaced=sorted(set(new) & old))
 
 # %% ../nbs/14_frontier.ipynb #a90317c5
-MARKERS = {"ours": "o", "ours+positions": "s", "reference": "^", "decoy": "D"}
+MARKERS = {"ours": ("o", "tab:blue"), "ours+positions": ("s", "tab:orange"), "reference": ("^", "tab:red"), "decoy": ("D", "tab:green")}
 
-def _offsets(xs: list, ys: list, xtol: float, ytol: float) -> list:
-    "Label offsets in points: the j-th label near an earlier point goes j lines lower."
-    out = []
-    for i, (x, y) in enumerate(zip(xs, ys)):
-        j = sum(abs(x - xs[h]) < xtol and abs(y - ys[h]) < ytol for h in range(i))
-        out.append((6, 4 - 10 * j))
+def _label_ys(ys: list, gap: float) -> list:
+    "Label heights: the points' own, pushed up in order of height until labels are at least gap apart."
+    out, last = [0.0] * len(ys), -float("inf")
+    for i in sorted(range(len(ys)), key=lambda i: ys[i]):
+        out[i] = last = max(ys[i], last + gap)
     return out
 
 def frontier_figure(points: list[dict]):
@@ -142,19 +141,22 @@ def frontier_figure(points: list[dict]):
                D["precision_over_chance"]),
               ("public decode (as is) - random guess (dB)", lambda q: q["public_minus_random_db"], D["public_over_random_db"])]
     xs = [q["trusted_psnr"] for q in points]
-    x0, x1 = min(xs + [D["trusted_psnr_db"]]) - 1.5, max(xs + [D["trusted_psnr_db"]]) + 1.5
-    markers, spare = dict(MARKERS), iter("vP*Xph<>" * 4)
-    fig = Figure(figsize=(12, 4.6)); axes = fig.subplots(1, 2)
+    x0, x1 = min(xs + [D["trusted_psnr_db"]]) - 1.0, max(xs + [D["trusted_psnr_db"]]) + 2.6     # room for the labels on the right
+    style, spare = dict(MARKERS), iter(zip("vP*Xph<>", ["tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:gray"] * 2))
+    fig = Figure(figsize=(12, 4.8)); axes = fig.subplots(1, 2)
     for ax, (title, y, limit) in zip(axes, panels):
         ys = [y(q) for q in points]
         lo, hi = min(ys + [0.0]), max(ys + [limit])
-        y0, y1 = lo - 0.08 * (hi - lo + 1e-9), hi + 0.15 * (hi - lo + 1e-9)
-        ax.fill_between([D["trusted_psnr_db"], x1], y0, limit, color="tab:green", alpha=0.15, lw=0, label="issue 17: done when")
+        gap = 0.07 * (hi - lo + 1e-9)
+        lys = _label_ys(ys, gap)
+        y0, y1 = lo - 0.08 * (hi - lo + 1e-9), max(hi, *lys) + gap
+        ax.fill_between([D["trusted_psnr_db"], x1], y0, limit, color="tab:green", alpha=0.12, lw=0, label="issue 17: done when")
         for s in dict.fromkeys(q["scheme"] for q in points):
-            qs = [(q["trusted_psnr"], y(q)) for q in points if q["scheme"] == s]
-            ax.plot(*zip(*qs), markers.setdefault(s, next(spare)), ms=8, ls="none", label=s)
-        for q, yy, off in zip(points, ys, _offsets(xs, ys, 0.3, 0.05 * (y1 - y0))):
-            ax.annotate(q["label"], (q["trusted_psnr"], yy), textcoords="offset points", xytext=off, fontsize=7)
+            mk, col = style.setdefault(s, next(spare))
+            ax.plot(*zip(*[(q["trusted_psnr"], y(q)) for q in points if q["scheme"] == s]), mk, color=col, ms=8, ls="none", label=s)
+        for q, yy, ly in zip(points, ys, lys):
+            ax.annotate(q["label"], (q["trusted_psnr"], yy), xytext=(q["trusted_psnr"] + 0.3, ly), fontsize=7, va="center",
+                        arrowprops=dict(arrowstyle="-", lw=0.5, color="0.5"))
         ax.axhline(0, color="k", lw=0.6)
         ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="trusted PSNR (dB)", title=title); ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, loc="center left")
@@ -164,10 +166,10 @@ def frontier_figure(points: list[dict]):
 
 # %% ../nbs/14_frontier.ipynb #b9ca56a1
 def frontier_table(points: list[dict]) -> str:
-    "A text table of frontier points: trusted PSNR, strongest attack, public - guess, top-1 against chance, key bytes, verdict."
+    "A text table of frontier points: trusted PSNR, strongest attack, public - guess, top-1 against chance, key bytes, victims, verdict."
     f = lambda v, p=3: "-" if v is None else f"{v:.{p}f}"
     head = (f"{'model':18s} {'scheme':15s} {'k':>4s} {'k_prime':>7s} {'trusted':>7s} {'strongest attack':17s} {'prec':>6s} "
-            f"{'chance':>6s} {'>0.9':>5s} {'public':>6s} {'guess':>6s} {'diff':>5s} {'top-1':>6s} {'2xchance':>8s} {'key B':>6s}  private")
+            f"{'chance':>6s} {'>0.9':>5s} {'public':>6s} {'guess':>6s} {'diff':>5s} {'top-1':>6s} {'2xchance':>8s} {'key B':>6s} {'victims':>7s}  private")
     lines = [head]
     for q in points:
         s, v = q["strongest"], q["verdict"]
@@ -175,7 +177,7 @@ def frontier_table(points: list[dict]) -> str:
         lines.append(f"{str(q['model'])[:18]:18s} {q['scheme']:15s} {q['k']:>4d} {q['k_prime']:>7d} {f(q['trusted_psnr'], 2):>7s} "
                      f"{s['attack'][:17]:17s} {f(s['precision']):>6s} {f(s['chance'], 2):>6s} {f(v['attacks_at_chance']['above_0_9'], 2):>5s} "
                      f"{f(q['public_psnr'], 2):>6s} {f(q['random_psnr'], 2):>6s} {f(q['public_minus_random_db'], 2):>5s} "
-                     f"{f(q['top1_max'] and q['top1_max']['top1']):>6s} {f(v['identification']['limit'], 4):>8s} {f(q['key_bytes'], 1):>6s}  "
+                     f"{f(q['top1_max'] and q['top1_max']['top1']):>6s} {f(v['identification']['limit'], 4):>8s} {f(q['key_bytes'], 1):>6s} {str(q.get('n_victims', '-')):>7s}  "
                      + ("yes" if v["private"] else "no: " + ", ".join(failed)))
     return "\n".join(lines)
 
