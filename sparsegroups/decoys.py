@@ -60,16 +60,19 @@ def decoy_code(model, # the SparseGroupAE that encoded the true codes
                k: int, # non-zeros per map kept by every pass
                passes: int = 4, # encode∘decode passes
               ) -> tuple[torch.Tensor, torch.Tensor]:
-    "c <- encode(decode(c), k) passes times, in eval mode, image by image: start (B, L, m) -> (decoy code, its dense re-encoding z), both (B, L, m)."
+    "c <- encode(decode(c), k) passes times, in eval mode, image by image, on one thread: start (B, L, m) -> (decoy code, its dense re-encoding z), both (B, L, m)."
     _check_model(model, start)
     if isinstance(passes, bool) or not isinstance(passes, int) or passes < 0: raise ValueError(f"passes={passes!r} must be an integer >= 0")
     net = copy.deepcopy(model).eval().to(memory_format=torch.channels_last)   # eval: no batch statistics; the caller's model untouched
     dev = next(net.parameters()).device
     img = lambda c: net.decode(c).contiguous(memory_format=torch.channels_last)
-    codes, dense = [], []
-    for c in start.to(dev, torch.float32).split(1):                          # one image at a time: its decoy never depends on the batch
-        for _ in range(passes): c = net.encode(img(c), k)
-        codes.append(c.cpu()); dense.append(net.neck.linear(net.encoder(img(c))).cpu())
+    codes, dense, threads = [], [], torch.get_num_threads()
+    torch.set_num_threads(1)                                                 # nor on the caller's thread count
+    try:
+        for c in start.to(dev, torch.float32).split(1):                      # one image at a time: never on the batch
+            for _ in range(passes): c = net.encode(img(c), k)
+            codes.append(c.cpu()); dense.append(net.neck.linear(net.encoder(img(c))).cpu())
+    finally: torch.set_num_threads(threads)
     return torch.cat(codes), torch.cat(dense)
 
 # %% ../nbs/04a_decoys.ipynb #dc0a0013
