@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy, hmac
 import numpy as np
 import torch
-from .ambiguation import ambiguate, code_support, _check_code, _secret_bytes, _messages
+from .ambiguation import ambiguate, _check_code, _secret_bytes, _messages
 
 # %% auto #0
 __all__ = ['decoy_start', 'decoy_code', 'ambiguate_decoy']
