@@ -185,7 +185,8 @@ def epoch_batches(ds, sampler, cfg: TrainConfig, epoch: int, skip: int = 0):
         yield x
 
 # %% ../nbs/10_trainGround.ipynb #535b8570
-_RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out")  # a resumed run may extend or fine-tune
+_RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune,
+                      "w_balance", "w_public", "w_reencode", "w_distinguisher", "psnr_floor", "adv_lr", "adv_steps")  # and reweigh privacy
 
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
@@ -217,7 +218,7 @@ class _Checkpointing:
             self.sched._last_lr = [self.cfg.lr] * len(self.opt.param_groups)
         self.epoch, self.batch_in_epoch, self.step = extra["epoch"], extra["batch_in_epoch"], extra["step"]
         self.history = extra["history"]
-        if self.privacy: self.privacy.load(extra["privacy"])
+        if self.privacy and extra.get("privacy"): self.privacy.load(extra["privacy"])
         torch.set_rng_state(extra["rng_torch"])
         st = np.random.get_state(); np.random.set_state((st[0], np.array(extra["rng_numpy"], dtype=np.uint32), *st[2:]))
         v, st, gauss = extra["rng_python"]; random.setstate((v, tuple(st), gauss))
@@ -297,8 +298,10 @@ class PrivacyTerms:
         return dict(dist=self.dist.state_dict(), opt=self.opt.state_dict(), g=self.g.get_state(), scale=self.scale,
                     lam=self.lam, rec_ema=self.rec_ema, feat=self.feat, stats=self.stats)
     def load(self, s: dict):
-        self.dist.load_state_dict(s["dist"]); self.opt.load_state_dict(s["opt"]); self.g.set_state(s["g"])
-        self.scale, self.lam, self.rec_ema, self.feat, self.stats = s["scale"], s["lam"], s["rec_ema"], s["feat"], s["stats"]
+        if s["feat"] is not None:                                # (a run resumed with a new distinguisher keeps its warm-up)
+            self.dist.load_state_dict(s["dist"]); self.opt.load_state_dict(s["opt"]); self.feat = s["feat"]
+        self.g.set_state(s["g"])
+        self.scale, self.lam, self.rec_ema, self.stats = s["scale"], s["lam"], s["rec_ema"], s["stats"]
 
     def terms(self, model: SparseGroupAE, x: torch.Tensor, z: torch.Tensor, code: torch.Tensor, step: int) -> dict:
         "Each privacy term's value on a batch (after one update of the distinguisher on it)."
@@ -328,7 +331,8 @@ class PrivacyTerms:
     def loss(self, model, x, z, code, rec: torch.Tensor, mse: float, step: int) -> tuple[torch.Tensor, dict]:
         "rec + lam rec_0 sum_t w_t term_t / term_t,0 (values at the first step); with psnr_floor, lam steers the trusted MSE to the floor's."
         terms = self.terms(model, x, z, code, step)
-        if not self.scale: self.scale = {t: max(v.item(), 1e-8) for t, v in terms.items()} | {"rec": rec.item()}
+        self.scale.setdefault("rec", rec.item())
+        for t, v in terms.items(): self.scale.setdefault(t, max(v.item(), 1e-8))   # a term's first value (also one added on resume)
         if self.cfg.psnr_floor is not None:
             self.rec_ema = mse if self.rec_ema is None else 0.95 * self.rec_ema + 0.05 * mse
             target = 10 ** (-self.cfg.psnr_floor / 10)
@@ -425,7 +429,7 @@ class Trainer(_Checkpointing):
                 for key, v in (("epoch", self.epoch), ("train_loss", train_loss), ("valid_loss", valid["loss"]), ("valid_psnr", valid["psnr"]),
                                ("lr", self.opt.param_groups[0]["lr"]), ("images_per_s", ips), ("seconds", time.perf_counter() - t),
                                *(self._epoch_privacy.items() if self.privacy else ())):
-                    h[key].append(v)
+                    h.setdefault(key, []).append(v)
                 if self.dist.main:
                     print(f"epoch {self.epoch}: train {train_loss:.4f} valid {valid['loss']:.4f} valid PSNR {valid['psnr']:.2f} dB "
                           f"{ips:.0f} img/s", file=sys.stderr)
