@@ -13,12 +13,12 @@ export OMP_WAIT_POLICY=PASSIVE
 run="$PWD/runs/celeba64-labs-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run/noiselab" "$run/attacks" bench/figures
 .venv/bin/papermill nbs/11_noiseLab.ipynb "$run/noiselab/11_noiseLab.ipynb" --cwd nbs -p model celeba64 -p run "$run" \
-  -p n_images 64
+  -p n_images 64 -p scheme ours
 cp "$run/noiselab/metrics.json" bench/noiselab-celeba64.json
 for f in rows rd; do cp "$run/noiselab/figures/noiselab_$f.png" "bench/figures/noiselab-$f.png"; done
 .venv/bin/papermill nbs/12_attacks.ipynb "$run/attacks/12_attacks.ipynb" --cwd nbs -p model celeba64 -p run "$run" \
   -p n_public 4359 -p n_victims 128 -p n_train 512 -p inverse_steps 150 -p denoise_steps 60 -p distinguisher_steps 300 \
-  -p keynet_steps 100 -p identifier_steps 800
+  -p keynet_steps 100 -p identifier_steps 800 -p schemes ours,ours+positions,reference
 cp "$run/attacks/results.json" bench/attacks-celeba64.json
 cp "$run/attacks/table.txt" bench/attacks-celeba64.txt
 for f in "$run"/attacks/figures/attacks_*.png; do b=$(basename "$f" .png); cp "$f" "bench/figures/${b//_/-}.png"; done

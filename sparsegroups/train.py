@@ -60,6 +60,7 @@ class TrainConfig(DictConfig):
     w_distinguisher: float = 0.0    # a per-entry distinguisher trained alongside (alternating updates)
     privacy_k_prime: int | None = None  # k' of the ambiguation in the loop (None: min(2k, m))
     psnr_floor: float | None = None # steer the privacy weight so the trusted reconstruction stays at this PSNR (dB)
+    privacy_lambda: float = 0.1     # the privacy weight lam (fixed; with psnr_floor, where it starts)
     adv_lr: float = 3e-3            # the distinguisher's Adam learning rate
     adv_steps: int = 1              # its updates per training step
 
@@ -84,8 +85,8 @@ class TrainConfig(DictConfig):
         if kp is not None and (isinstance(kp, bool) or not isinstance(kp, int) or not a.k < kp <= a.m):
             raise ValueError(f"privacy_k_prime={kp!r} must be an integer with k < k' <= m (k={a.k}, m={a.m}) or None (min(2k, m))")
         if self.privacy and a.k >= a.m: raise ValueError(f"privacy terms need k < m to add fakes, got k = m = {a.m}")
-        if isinstance(self.adv_steps, bool) or not isinstance(self.adv_steps, int) or self.adv_steps < 1 or not self.adv_lr > 0:
-            raise ValueError(f"adv_steps must be a positive integer and adv_lr positive, got {self.adv_steps!r}, {self.adv_lr!r}")
+        if isinstance(self.adv_steps, bool) or not isinstance(self.adv_steps, int) or self.adv_steps < 1 or not self.adv_lr > 0 or not self.privacy_lambda > 0:
+            raise ValueError(f"adv_steps must be a positive integer, adv_lr and privacy_lambda positive, got {self.adv_steps!r}, {self.adv_lr!r}, {self.privacy_lambda!r}")
 
     @property
     def privacy(self) -> bool: return any(getattr(self, f"w_{t}") > 0 for t in ("balance", "public", "reencode", "distinguisher"))
@@ -185,8 +186,9 @@ def epoch_batches(ds, sampler, cfg: TrainConfig, epoch: int, skip: int = 0):
         yield x
 
 # %% ../nbs/10_trainGround.ipynb #535b8570
+_RESUME_IGNORED = ("epochs", "device", "num_workers", "out")   # not part of a run's recipe
 _RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune,
-                      "w_balance", "w_public", "w_reencode", "w_distinguisher", "psnr_floor", "adv_lr", "adv_steps")  # and reweigh privacy
+                      "w_balance", "w_public", "w_reencode", "w_distinguisher", "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps")  # and reweigh privacy
 
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
@@ -218,6 +220,10 @@ class _Checkpointing:
             self.sched._last_lr = [self.cfg.lr] * len(self.opt.param_groups)
         self.epoch, self.batch_in_epoch, self.step = extra["epoch"], extra["batch_in_epoch"], extra["step"]
         self.history = extra["history"]
+        same = lambda a, b: {k: v for k, v in a.items() if k not in _RESUME_IGNORED} == {k: v for k, v in b.items() if k not in _RESUME_IGNORED}
+        if "starts" not in self.history and len(lr_phases(self.history)) == 1: self.history["starts"] = [[0, saved.to_dict()]]
+        if "starts" in self.history and not same(self.history["starts"][-1][1], self.cfg.to_dict()):
+            self.history["starts"].append([self.epoch, self.cfg.to_dict()])   # what the model card's commands replay
         if self.privacy and extra.get("privacy"): self.privacy.load(extra["privacy"])
         torch.set_rng_state(extra["rng_torch"])
         st = np.random.get_state(); np.random.set_state((st[0], np.array(extra["rng_numpy"], dtype=np.uint32), *st[2:]))
@@ -279,7 +285,7 @@ class PrivacyTerms:
         self.dist = Distinguisher(13)
         self.opt = torch.optim.Adam(self.dist.parameters(), cfg.adv_lr)
         self.g = torch.Generator().manual_seed(cfg.seed + 7)
-        self.scale, self.lam, self.rec_ema, self.feat = {}, 0.1, None, None
+        self.scale, self.lam, self.rec_ema, self.feat = {}, cfg.privacy_lambda, None, None
         if "distinguisher" in self.weights: self.warm_up(model, images)
 
     def warm_up(self, model: SparseGroupAE, images: torch.Tensor, steps: int = 200):
@@ -358,7 +364,8 @@ class Trainer(_Checkpointing):
         self.train_ds, self.valid_ds = run_data(cfg, "train"), run_data(cfg, "valid")
         self.sampler = DistributedSampler(self.train_ds, num_replicas=dist.world, rank=dist.rank, shuffle=True, seed=cfg.seed)
         self.epoch, self.batch_in_epoch, self.step = 0, 0, 0
-        self.history = {"epoch": [], "train_loss": [], "valid_loss": [], "valid_psnr": [], "lr": [], "images_per_s": [], "seconds": []}
+        self.history = {"epoch": [], "train_loss": [], "valid_loss": [], "valid_psnr": [], "lr": [], "images_per_s": [], "seconds": [],
+                        "starts": [[0, cfg.to_dict()]]}
         self.privacy = None
         if cfg.privacy:
             first = torch.stack([self.train_ds[i]["image"] for i in range(min(256, len(self.train_ds)))]).to(device)
@@ -547,18 +554,24 @@ def lr_phases(history: dict) -> list[tuple[int, float]]:
         else: phases.append((eps[i], lr))
     return phases
 
+def _train_args(c: dict) -> str:
+    "The `sparsegroups train` options of a config dict that differ from the defaults (without name, epochs and lr)."
+    args = " ".join(f"--{k.replace('_', '-')} {' '.join(map(str, v)) if isinstance(v, list) else v}"
+                    for k, v in c.items() if v is not None and k not in ("name", "out", "device", "num_workers", "epochs", "lr")
+                    and v != getattr(TrainConfig, k, None) and not isinstance(v, bool))
+    return args + "".join(f" --{k.replace('_', '-')}" for k, v in c.items() if v is True and getattr(TrainConfig, k) is False)
+
 def model_card(name: str, metrics: dict, privacy: dict | None = None) -> str:
     "Markdown model card of a shipped model, from its run's metrics.json (and a privacy frontier point, `sparsegroups.frontier.frontier_point`)."
     c, a, t = metrics["config"], metrics["architecture"], metrics["test"]
     key_bytes = metrics["key_bits_2k"] / 8
-    args = " ".join(f"--{k.replace('_', '-')} {' '.join(map(str, v)) if isinstance(v, list) else v}"
-                    for k, v in c.items() if v is not None and k not in ("name", "out", "device", "num_workers", "epochs", "lr")
-                    and v != getattr(TrainConfig, k, None) and not isinstance(v, bool))
-    args += "".join(f" --{k.replace('_', '-')}" for k, v in c.items() if v is True and getattr(TrainConfig, k) is False)
-    phases = lr_phases(metrics["history"])
-    cmds = [f"`sparsegroups train {args} --epochs {end} --lr {lr:.2g} --name {name}{' --resume' if i else ''}`"
-            for i, (end, lr) in enumerate(phases)]
-    reproduce = cmds[0] if len(cmds) == 1 else "; then ".join(cmds) + " (a learning-rate change on resume)"
+    starts = metrics["history"].get("starts")                  # [epoch, config] of the run and of every resume that changed it
+    if starts: segments = [(end, sc["lr"], sc) for (_, sc), end in zip(starts, [e for e, _ in starts[1:]] + [len(metrics["history"]["epoch"])])]
+    else: segments = [(end, lr, c) for end, lr in lr_phases(metrics["history"])]
+    phases = [(end, lr) for end, lr, _ in segments]
+    cmds = [f"`sparsegroups train {_train_args(sc)} --epochs {end} --lr {lr:.2g} --name {name}{' --resume' if i else ''}`"
+            for i, (end, lr, sc) in enumerate(segments)]
+    reproduce = cmds[0] if len(cmds) == 1 else "; then ".join(cmds) + " (resumed with new settings)"
     return f"""# Model card: {name}
 
 Sparse-group autoencoder (`sparsegroups.model.SparseGroupAE`), `sparsegroups.model.load("{name}")`.
@@ -578,8 +591,9 @@ Reproduce the training: {reproduce}{' (the main job, `bash run.sh`, trains this 
 Reproduce the test figures: `sparsegroups evaluate {name} --split test`.
 """ + _privacy_card(metrics, privacy)
 
-def ship(run: str | Path, name: str, force: bool = False, models: Path | None = None, privacy: dict | None = None) -> Path:
-    "Copy runs/<run>/model.pt to data/models/<name>.pt with a model card <name>.md (privacy: its frontier point)."
+def ship(run: str | Path, name: str, force: bool = False, models: Path | None = None, attacks: str | Path | None = None,
+         scheme: str | None = None, k_prime: int | None = None) -> Path:
+    "Copy runs/<run>/model.pt to data/models/<name>.pt with a model card <name>.md; attacks: a results.json for the card's privacy section, whose scheme and k' (or the given ones) become the share default."
     from sparsegroups.model import models_dir
     run = Path(run)
     if not (run / "model.pt").is_file() or not (run / "metrics.json").is_file():
@@ -587,9 +601,21 @@ def ship(run: str | Path, name: str, force: bool = False, models: Path | None = 
     dest = Path(models or models_dir()); dest.mkdir(parents=True, exist_ok=True)
     pt, md = dest / f"{name}.pt", dest / f"{name}.md"
     if (pt.exists() or md.exists()) and not force: raise FileExistsError(f"{pt} exists; pass force=True (--force) to replace it")
-    metrics = json.loads((run / "metrics.json").read_text())
-    atomic_write(pt, lambda f: f.write((run / "model.pt").read_bytes()))
-    md.write_text(model_card(name, metrics, privacy))
+    metrics, obj = json.loads((run / "metrics.json").read_text()), read_checkpoint(run / "model.pt")
+    point = None
+    if attacks is not None:
+        from sparsegroups.frontier import frontier_point, attacks_results
+        results = attacks_results(attacks)[0]
+        scheme = scheme or (metrics.get("privacy") or {}).get("scheme", "ours")
+        if scheme not in {r["scheme"] for r in results["rows"]}:
+            raise ValueError(f"{attacks} has no rows for scheme {scheme!r}; it has {sorted({r['scheme'] for r in results['rows']})}")
+        point, k_prime = frontier_point(results, scheme), k_prime or results["k_prime"]
+    if scheme or k_prime:                                       # the scheme `sparsegroups share --model name` defaults to
+        rec = dict(obj["extra"].get("privacy") or {}) | {f: v for f, v in (("scheme", scheme), ("k_prime", k_prime)) if v}
+        obj["extra"]["privacy"] = rec
+        metrics["privacy"] = (metrics.get("privacy") or dict(weights={}, final_lambda=float("nan"))) | rec
+    atomic_write(pt, lambda f: torch.save(obj, f))
+    md.write_text(model_card(name, metrics, point))
     return pt
 
 # %% ../nbs/10_trainGround.ipynb #45b526e3
@@ -598,9 +624,10 @@ def _privacy_card(metrics: dict, q: dict | None) -> str:
     pv = metrics.get("privacy")
     if pv is None and q is None: return ""
     out = "\n## Privacy\n\n"
-    if pv: out += (f"Privacy-aware training (`10_trainGround`): terms {', '.join(f'{t} {w:g}' for t, w in pv['weights'].items())}, "
-                   f"ambiguation in the loop at k' = {pv['k_prime']}, final lambda {pv['final_lambda']:.3g}; `sparsegroups share --model` "
-                   f"defaults to scheme `{pv['scheme']}` at k' = {pv['k_prime']}.\n")
+    if pv and pv.get("weights"):
+        out += (f"Privacy-aware training (`10_trainGround`): terms {', '.join(f'{t} {w:g}' for t, w in pv['weights'].items())}, "
+                f"final lambda {pv['final_lambda']:.3g}. ")
+    if pv: out += f"`sparsegroups share --model` defaults to scheme `{pv['scheme']}` at k' = {pv['k_prime']}.\n"
     if q is None: return out
     s, v = q["strongest"], q["verdict"]
     yes = lambda c: "holds" if v[c]["ok"] else ("not measured" if v[c]["ok"] is None else "**fails**")

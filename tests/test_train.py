@@ -135,5 +135,13 @@ def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
     assert read_checkpoint(tmp_path / "straight" / "model.pt")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 32}
     x = torch.stack([lfw_mini("valid")[i]["image"] for i in range(10)])
     assert _public_gap(load(tmp_path / "straight" / "model.pt"), x) < 0.8 * _public_gap(load(base), x)
+    rc, err = run_main(*args, "--epochs", "3", "--w-public", "2", "--name", "cut", "--resume")   # reweighed on resume
+    assert rc == 0, err
+    c = json.loads((tmp_path / "cut" / "metrics.json").read_text())
+    assert [(e, sc["w_public"]) for e, sc in c["history"]["starts"]] == [(0, 1.0), (2, 2.0)]
+    from sparsegroups.train import model_card
+    card = model_card("p", c)
+    assert "--w-public 1.0" in card and "--epochs 2 --lr 0.001 --name p`; then" in card and "--w-public 2.0" in card
+    assert card.count("--resume") == 1 and "--epochs 3 --lr 0.001 --name p --resume`" in card
     rc, err = run_main("train", *TINY, "--w-public", "-1", "--out", str(tmp_path))
     assert rc == 2 and "privacy weights must be numbers >= 0" in err and "Traceback" not in err
