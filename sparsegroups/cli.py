@@ -106,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     sh = sub.add_parser("ship", help="copy a finished run's model to data/models/<name>.pt with a model card",
                         description="Example: sparsegroups ship runs/celeba64-a --as celeba64")
     sh.add_argument("run"); sh.add_argument("--as", dest="as_name", required=True); sh.add_argument("--force", action="store_true")
+    sh.add_argument("--attacks", metavar="RUN", help="an attacks run (results.json or its folder): the card's privacy section")
+    sh.add_argument("--scheme", help="the scheme `share --model NAME` defaults to (default: the model's privacy record, else ours)")
+    sh.add_argument("--k-prime", type=int, metavar="K", help="the k' `share --model NAME` defaults to (default: the attacks run's)")
     su = sub.add_parser("summary", help="a short table of a run folder's results",
                         description="Example: sparsegroups summary runs/main-20261126-120000")
     su.add_argument("run")
@@ -231,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
             result = {k: v for k, v in result.items() if k not in ("history", "config", "architecture")}
         elif args.command == "ship":
             from sparsegroups.train import ship
-            result = dict(shipped=str(ship(args.run, args.as_name, force=args.force)))
+            result = dict(shipped=str(ship(args.run, args.as_name, force=args.force, attacks=args.attacks, scheme=args.scheme, k_prime=args.k_prime)))
         elif args.command == "bench":
             from sparsegroups.bench import run_bench, write_json, SECTIONS
             if args.out and Path(args.out).exists() and not args.force:
