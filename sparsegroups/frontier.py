@@ -11,8 +11,8 @@ from .attacks import ATTACKS, NOT_ATTACKS
 from .model import atomic_write
 
 # %% auto #0
-__all__ = ['DONE_WHEN', 'FRONTIER_KEY', 'MARKERS', 'frontier_point', 'identity_count', 'read_frontier', 'update_frontier',
-           'frontier_figure', 'frontier_table', 'attacks_results', 'add_runs']
+__all__ = ['DONE_WHEN', 'FRONTIER_KEY', 'MARKERS', 'model_name', 'frontier_point', 'identity_count', 'read_frontier',
+           'update_frontier', 'frontier_figure', 'frontier_table', 'attacks_results', 'add_runs']
 
 # %% ../nbs/14_frontier.ipynb #1ef2c639
 DONE_WHEN = dict(precision_over_chance=0.02,   # every attack: mean support precision at most chance + this ...
@@ -37,6 +37,11 @@ def _check(ok, value, limit, **more) -> dict:
     return dict(ok=None if ok is None else bool(ok), value=value, limit=limit, **more)
 
 # %% ../nbs/14_frontier.ipynb #2bb2ffb4
+def model_name(model: str) -> str:
+    "A model's short name: a shipped name as is, a run's checkpoint path as its run folder's name (runs/priv-b/model.pt -> priv-b)."
+    p = Path(str(model))
+    return (p.parent.name if p.stem in ("model", "last") else p.stem) if p.suffix == ".pt" else str(model)
+
 def frontier_point(results: dict, # an attacks run's results.json
                    scheme: str, # one of the schemes the run holds
                    label: str | None = None, # the point's name in figures (default: "<model> <scheme> k'=<k'>")
@@ -70,8 +75,9 @@ def frontier_point(results: dict, # an attacks run's results.json
         key_bytes=_check(kb <= D["key_bytes"], kb, D["key_bytes"]),
         full_suite=_check(not missing, missing, []))
     verdict["private"] = all(v["ok"] is True for v in verdict.values())
-    return dict(model=results["model"], scheme=scheme, k=k, k_prime=kp, L=L, m=results.get("m"), data=results.get("data"),
-                n_victims=results.get("n_victims"), label=label or f"{results['model']} {scheme} k'={kp}",
+    model = model_name(results["model"])
+    return dict(model=model, scheme=scheme, k=k, k_prime=kp, L=L, m=results.get("m"), data=results.get("data"),
+                n_victims=results.get("n_victims"), label=label or f"{model} {scheme} k'={kp}",
                 trusted_psnr=trusted["psnr_vs_original"],
                 strongest={f: best.get(f) for f in ("attack", "precision", "chance", "median", "p90", "above_0_9")},
                 public_psnr=public["psnr_vs_original"], random_psnr=guess["psnr_vs_original"], public_minus_random_db=gap,
