@@ -13,7 +13,8 @@ def card_figures(name):
     return psnr, ssim
 
 @pytest.mark.parametrize("name,shape,needs", [("lfw-mini", (1, 32, 32), None),
-                                               pytest.param("celeba64", (3, 64, 64), "celeba", marks=pytest.mark.slow)])
+                                               pytest.param("celeba64", (3, 64, 64), "celeba", marks=pytest.mark.slow),
+                                               pytest.param("celeba64-private", (3, 64, 64), "celeba", marks=pytest.mark.slow)])
 def test_shipped_model_matches_its_card(name, shape, needs):
     model = load(name)
     assert model.config.image == shape and not model.training
@@ -22,3 +23,10 @@ def test_shipped_model_matches_its_card(name, shape, needs):
     psnr, ssim = card_figures(name)
     r = evaluate(name, split="test")
     assert abs(r["psnr"] - psnr) < 0.01 and abs(r["ssim"] - ssim) < 0.0005, (r, psnr, ssim)
+
+def test_private_model_carries_its_share_default_and_measured_privacy():
+    from sparsegroups.model import read_checkpoint
+    assert read_checkpoint("celeba64-private")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
+    card = (models_dir() / "celeba64-private.md").read_text()
+    assert "defaults to scheme `ours` at k' = 360" in card and "private: **no**" in card   # the card says what the lab measured
+    assert card.count("--resume`") == 2                                               # its three (re)starts replayed
