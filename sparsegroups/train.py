@@ -351,6 +351,8 @@ class Trainer(_Checkpointing):
     "Trains one run; `fit()` returns the metrics dict."
     def __init__(self, cfg: TrainConfig, run_dir: Path, dist: Dist, device: str, progress: bool = True):
         self.cfg, self.dir, self.dist, self.device, self.progress = cfg, Path(run_dir), dist, device, progress
+        if cfg.privacy and dist.world > 1:      # its terms call the model's parts, past DistributedDataParallel's gradient sync
+            raise ValueError("privacy terms (w_*) train in one process: run them without torchrun")
         torch.manual_seed(cfg.seed); np.random.seed(cfg.seed); random.seed(cfg.seed)
         self.model = SparseGroupAE(cfg.arch()).to(device)
         if cfg.init is not None: load_weights(self.model, cfg.init)
