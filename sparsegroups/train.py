@@ -18,12 +18,14 @@ from .data import load_dataset, DATASETS, image_grid
 from .metrics import psnr, ssim
 
 # %% auto #0
-__all__ = ['TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data', 'reconstruction_metrics',
-           'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'publish_in_loop', 'privacy_features',
-           'PrivacyTerms', 'Trainer', 'check_run_dir', 'create_run_dir', 'loss_figure', 'write_results', 'train',
-           'evaluate', 'lr_phases', 'model_card', 'ship']
+__all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data',
+           'reconstruction_metrics', 'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'publish_in_loop',
+           'privacy_features', 'PrivacyTerms', 'Trainer', 'check_run_dir', 'create_run_dir', 'loss_figure',
+           'write_results', 'train', 'evaluate', 'lr_phases', 'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #0b20defa
+PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher")   # TrainConfig.w_<term>, see "Privacy-aware training"
+
 @dataclass(frozen=True)
 class TrainConfig(DictConfig):
     "Every knob of a training run; architecture fields left None come from `preset`."
@@ -78,18 +80,22 @@ class TrainConfig(DictConfig):
         if self.name is not None and (not self.name or "/" in self.name or self.name.startswith(".")):
             raise ValueError(f"name={self.name!r}: a run name is a plain folder name (no '/', not starting with '.')")
         a = self.arch()                                         # architecture errors surface now, named
-        bad = [f"w_{t}={getattr(self, 'w_' + t)!r}" for t in ("balance", "public", "reencode", "distinguisher")
-               if isinstance(getattr(self, "w_" + t), bool) or not isinstance(getattr(self, "w_" + t), (int, float)) or not getattr(self, "w_" + t) >= 0]
+        bad = [f"w_{t}={v!r}" for t, v in self.privacy_weights.items()
+               if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0]
         if bad: raise ValueError(f"privacy weights must be numbers >= 0 (0 switches a term off), got {', '.join(bad)}")
         kp = self.privacy_k_prime
         if kp is not None and (isinstance(kp, bool) or not isinstance(kp, int) or not a.k < kp <= a.m):
             raise ValueError(f"privacy_k_prime={kp!r} must be an integer with k < k' <= m (k={a.k}, m={a.m}) or None (min(2k, m))")
         if self.privacy and a.k >= a.m: raise ValueError(f"privacy terms need k < m to add fakes, got k = m = {a.m}")
-        if isinstance(self.adv_steps, bool) or not isinstance(self.adv_steps, int) or self.adv_steps < 1 or not self.adv_lr > 0 or not self.privacy_lambda > 0:
-            raise ValueError(f"adv_steps must be a positive integer, adv_lr and privacy_lambda positive, got {self.adv_steps!r}, {self.adv_lr!r}, {self.privacy_lambda!r}")
+        steps = self.adv_steps
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1 or not self.adv_lr > 0 or not self.privacy_lambda > 0:
+            raise ValueError(f"adv_steps must be a positive integer, adv_lr and privacy_lambda positive, "
+                             f"got {steps!r}, {self.adv_lr!r}, {self.privacy_lambda!r}")
 
     @property
-    def privacy(self) -> bool: return any(getattr(self, f"w_{t}") > 0 for t in ("balance", "public", "reencode", "distinguisher"))
+    def privacy_weights(self) -> dict: return {t: getattr(self, f"w_{t}") for t in PRIVACY_TERMS}
+    @property
+    def privacy(self) -> bool: return any(w > 0 for w in self.privacy_weights.values())
 
     def arch(self) -> AEConfig:
         "The model architecture: the preset with this config's overrides (and image size)."
@@ -187,8 +193,8 @@ def epoch_batches(ds, sampler, cfg: TrainConfig, epoch: int, skip: int = 0):
 
 # %% ../nbs/10_trainGround.ipynb #535b8570
 _RESUME_IGNORED = ("epochs", "device", "num_workers", "out")   # not part of a run's recipe
-_RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune,
-                      "w_balance", "w_public", "w_reencode", "w_distinguisher", "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps")  # and reweigh privacy
+_RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune, and reweigh privacy
+                      *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps")
 
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
@@ -272,12 +278,11 @@ def privacy_features(model: SparseGroupAE, public: torch.Tensor, key: torch.Tens
 # %% ../nbs/10_trainGround.ipynb #0eced9dc
 class PrivacyTerms:
     "The privacy terms of a run (TrainConfig.w_*), each normalised by its first value, and the distinguisher they train against."
-    TERMS = ("balance", "public", "reencode", "distinguisher")
     def __init__(self, cfg: TrainConfig, model: SparseGroupAE, images: torch.Tensor):
         from sparsegroups.attacks import Distinguisher
         a = cfg.arch()
         self.cfg, self.k, self.k_prime = cfg, a.k, cfg.privacy_k_prime or min(2 * a.k, a.m)
-        self.weights = {t: getattr(cfg, f"w_{t}") for t in self.TERMS if getattr(cfg, f"w_{t}") > 0}
+        self.weights = {t: w for t, w in cfg.privacy_weights.items() if w > 0}
         with torch.no_grad():                                   # the adversary's code statistics, the uninformative target
             code = model.eval().encode(images); sup = (code != 0).float(); n = sup.sum(0).clamp_min(1)
             self.stats = dict(prior=sup.mean(0), sign_mean=code.sign().sum(0) / n,
