@@ -444,7 +444,7 @@ def _size_summary(rows: list[dict], L: int, k: int, kp: int) -> tuple[dict, dict
 
 # %% ../nbs/13_share.ipynb #623286af
 def size_benchmark(model="celeba64", # shipped name or checkpoint path
-                   data: str | None = None, # data set (sparsegroups.data.load_dataset); None: the model's name
+                   data: str | None = None, # data set (sparsegroups.data.load_dataset); None: the model's training data, else its name
                    split: str = "test",
                    n: int | None = None, # first n images; None: all
                    k_prime: int | None = None, # None: min(2k, m)
@@ -457,7 +457,10 @@ def size_benchmark(model="celeba64", # shipped name or checkpoint path
     net, mid = load_model(model)
     c = net.config
     kp = min(2 * c.k, c.m) if k_prime is None else k_prime
-    ds = load_dataset(data or mid, split=split)
+    if data is None:
+        from sparsegroups.model import read_checkpoint
+        data = (read_checkpoint(model)["extra"].get("metrics") or {}).get("config", {}).get("data") or mid
+    ds = load_dataset(data, split=split)
     N = len(ds) if n is None else min(n, len(ds))
     bar = None
     if progress:
