@@ -235,6 +235,9 @@ class _Checkpointing:
         st = np.random.get_state(); np.random.set_state((st[0], np.array(extra["rng_numpy"], dtype=np.uint32), *st[2:]))
         v, st, gauss = extra["rng_python"]; random.setstate((v, tuple(st), gauss))
 
+    def _on_signal(self, signum, frame):
+        self._stop = True                                       # the training loop saves its state and stops
+
 # %% ../nbs/10_trainGround.ipynb #58df8d3f
 def _separation(score: torch.Tensor, key: torch.Tensor, cand: torch.Tensor) -> torch.Tensor:
     "Squared gap between a score's mean over the true and over the fake candidates of each map, averaged: 0 when it tells nothing."
@@ -351,8 +354,37 @@ class PrivacyTerms:
         priv = sum(self.weights[t] * v / self.scale[t] for t, v in terms.items())
         return rec + self.lam * self.scale["rec"] * priv, {t: v.item() for t, v in terms.items()} | {"lambda": self.lam}
 
+# %% ../nbs/10_trainGround.ipynb #08363c18
+class _BatchLosses:
+    "A `Trainer`'s losses of one batch: the plain loss, or with the privacy terms (their adversary from the first 256 training images)."
+    def _start_privacy(self) -> PrivacyTerms:
+        first = torch.stack([self.train_ds[i]["image"] for i in range(min(256, len(self.train_ds)))]).to(self.device)
+        terms = PrivacyTerms(self.cfg, self.model, first)
+        self.history.update({t: [] for t in terms.weights} | {"lambda": []})
+        return terms
+
+    def _privacy_step(self, x, sums: dict) -> tuple[torch.Tensor, torch.Tensor]:
+        "(reconstruction loss, loss to optimise) of one batch with the privacy terms; their values are summed into sums."
+        m = self.model
+        z = m.neck.linear(m.encoder(x))
+        code = KBest(z, self.cfg.arch().k)
+        logits = m.decoder(m.neck.decode(code))
+        rec = _loss_fn(self.cfg, logits, x)
+        mse = F.mse_loss(torch.sigmoid(logits.detach().float()), x).item()
+        total, parts = self.privacy.loss(m, x, z, code, rec, mse, self.step)
+        for t, v in parts.items(): sums[t] = sums.get(t, 0.0) + v
+        sums["steps"] = sums.get("steps", 0) + 1
+        return rec, total
+
+    def _losses(self, x, amp: dict, sums: dict) -> tuple[torch.Tensor, torch.Tensor]:
+        "(reconstruction loss, loss to optimise) of one batch."
+        if self.privacy: return self._privacy_step(x, sums)
+        with torch.autocast(**amp): logits = self.net(x)["logits"]
+        loss = _loss_fn(self.cfg, logits, x)
+        return loss, loss
+
 # %% ../nbs/10_trainGround.ipynb #05abc8b2
-class Trainer(_Checkpointing):
+class Trainer(_Checkpointing, _BatchLosses):
     "Trains one run; `fit()` returns the metrics dict."
     def __init__(self, cfg: TrainConfig, run_dir: Path, dist: Dist, device: str, progress: bool = True):
         self.cfg, self.dir, self.dist, self.device, self.progress = cfg, Path(run_dir), dist, device, progress
@@ -373,17 +405,12 @@ class Trainer(_Checkpointing):
         self.epoch, self.batch_in_epoch, self.step = 0, 0, 0
         self.history = {"epoch": [], "train_loss": [], "valid_loss": [], "valid_psnr": [], "lr": [], "images_per_s": [], "seconds": [],
                         "starts": [[0, cfg.to_dict()]]}
-        self.privacy = None
-        if cfg.privacy:
-            first = torch.stack([self.train_ds[i]["image"] for i in range(min(256, len(self.train_ds)))]).to(device)
-            self.privacy = PrivacyTerms(cfg, self.model, first)
-            self.history.update({t: [] for t in self.privacy.weights} | {"lambda": []})
+        self.privacy = self._start_privacy() if cfg.privacy else None
         self._stop = False
 
     @property
     def steps_per_epoch(self) -> int: return math.ceil(len(self.sampler) / self.cfg.batch_size)
 
-    # -- loops ---------------------------------------------------------------------------------------------
     def train_epoch(self, bar=None) -> tuple[float, float]:
         "One pass over this rank's shard (from the saved position): (mean train loss, images/s)."
         self.net.eval() if self.privacy else self.net.train()   # privacy terms see the encoder an attacker runs
@@ -393,10 +420,7 @@ class Trainer(_Checkpointing):
         for x in epoch_batches(self.train_ds, self.sampler, self.cfg, self.epoch, self.batch_in_epoch):
             x = x.to(self.device)
             if self.device == "cpu": x = x.contiguous(memory_format=torch.channels_last)
-            if self.privacy: loss, opt_loss = self._privacy_step(x, sums)
-            else:
-                with torch.autocast(**amp): logits = self.net(x)["logits"]
-                loss = opt_loss = _loss_fn(self.cfg, logits, x)
+            loss, opt_loss = self._losses(x, amp, sums)
             self.opt.zero_grad(set_to_none=True); opt_loss.backward(); self.opt.step()
             self.sched.step(loss.item())
             self.step += 1; self.batch_in_epoch += 1
@@ -406,19 +430,6 @@ class Trainer(_Checkpointing):
             if self._stop: raise Interrupted()
         self._epoch_privacy = {t: v / max(sums.get("steps", 1), 1) for t, v in sums.items() if t != "steps"}
         return total / max(n, 1), n * self.dist.world / (time.perf_counter() - t0)
-
-    def _privacy_step(self, x, sums: dict) -> tuple[torch.Tensor, torch.Tensor]:
-        "(reconstruction loss, loss to optimise) of one batch with the privacy terms; their values are summed into sums."
-        m = self.model
-        z = m.neck.linear(m.encoder(x))
-        code = KBest(z, self.cfg.arch().k)
-        logits = m.decoder(m.neck.decode(code))
-        rec = _loss_fn(self.cfg, logits, x)
-        mse = F.mse_loss(torch.sigmoid(logits.detach().float()), x).item()
-        total, parts = self.privacy.loss(m, x, z, code, rec, mse, self.step)
-        for t, v in parts.items(): sums[t] = sums.get(t, 0.0) + v
-        sums["steps"] = sums.get("steps", 0) + 1
-        return rec, total
 
     def evaluate(self, ds) -> dict:
         "Mean loss, PSNR and SSIM of the model's reconstructions of a data set."
@@ -451,9 +462,6 @@ class Trainer(_Checkpointing):
         finally:
             for s, h in old.items(): signal.signal(s, h)
         return self.history
-
-    def _on_signal(self, signum, frame):
-        self._stop = True
 
 # %% ../nbs/10_trainGround.ipynb #5461a0b9
 def check_run_dir(cfg: TrainConfig, resume: bool, overwrite: bool) -> Path:
@@ -552,6 +560,7 @@ _PREP = {"celeba": "128x128 centre crop of the 178x218 aligned CelebA images (ro
          "lfw-mini": "the first 100 images of skimage.data.lfw_subset() (the LFW faces, 25x25), resized to 32x32 with cv2.INTER_LINEAR, seeded 80/10/10 split",
          "cyale": "Cropped Yale B PGMs as stored (grayscale, height 192 x width 168)"}
 
+# %% ../nbs/10_trainGround.ipynb #eef67c0e
 def lr_phases(history: dict) -> list[tuple[int, float]]:
     "(last epoch, learning rate) of each training phase: a jump of 2x or more in the epoch-end lr marks a resume with --lr."
     lrs, eps = history["lr"], history["epoch"]
