@@ -19,8 +19,8 @@ from .model import SparseGroupAE, DictConfig, atomic_write
 # %% auto #0
 __all__ = ['SCHEMES', 'attack_reencode_inverse', 'attack_reencode_denoise', 'ATTACKS', 'NOT_ATTACKS', 'publish', 'entry_features',
            'reencode_features', 'InverseEncoder', 'Distinguisher', 'KeyNet', 'Identifier', 'Knowledge',
-           'attack_features', 'learned_scores', 'learn', 'attack_random', 'attack_largest', 'attack_smallest',
-           'attack_prior', 'attack_distinguisher', 'attack_keynet', 'attack_reencode', 'multistart',
+           'attack_features', 'learned_scores', 'code_statistics', 'learn', 'attack_random', 'attack_largest',
+           'attack_smallest', 'attack_prior', 'attack_distinguisher', 'attack_keynet', 'attack_reencode', 'multistart',
            'attack_multistart', 'attack_relaxed', 'attack_copies', 'AttacksConfig', 'identify', 'per_victim_figures',
            'strongest', 'score_attacks', 'results_table', 'attack_figure', 'precision_histograms', 'AttackBrowser',
            'victims_and_public', 'attacks_dir']
@@ -258,14 +258,17 @@ class _Laps(dict):
     def __init__(self): super().__init__(); self.t = time.perf_counter()
     def __call__(self, name: str): now = time.perf_counter(); self[name] = now - self.t; self.t = now
 
+def code_statistics(code: torch.Tensor) -> dict:
+    "Per (map, position) statistics of true codes (N, L, m) that `entry_features` reads: prior (support frequency), sign_mean, logmag_mean (L, m)."
+    sup = (code != 0).float()
+    n = sup.sum(0).clamp_min(1)
+    return dict(prior=sup.mean(0), sign_mean=code.sign().sum(0) / n, logmag_mean=(code.abs().clamp_min(1e-12).log() * sup).sum(0) / n)
+
 def _shared_knowledge(model, images, k, identities, n_train, n_holdout, inverse_steps, identifier_steps, g) -> dict:
     "The scheme-independent knowledge: statistics of the true codes, the train / held-out split, E', the identifier."
     laps = _Laps()
     code = _codes(model, images, k)
-    sup = (code != 0).float()
-    n = sup.sum(0).clamp_min(1)
-    out = dict(prior=sup.mean(0), sign_mean=code.sign().sum(0) / n, logmag_mean=(code.abs().clamp_min(1e-12).log() * sup).sum(0) / n,
-               positions=position_stats(code), codes=code)
+    out = code_statistics(code) | dict(positions=position_stats(code), codes=code)
     N = len(images)
     n_ho = min(n_holdout, N // 5); n_tr = min(n_train, N - n_ho)
     perm = torch.randperm(N, generator=g)

@@ -454,13 +454,10 @@ def size_benchmark(model="celeba64", # shipped name or checkpoint path
                   ) -> dict:
     "Public and key bytes, trusted PSNR, JPEG/WebP bytes and the AEAD reference at that PSNR, per image, with a summary."
     from sparsegroups.data import load_dataset
-    net, mid = load_model(model)
+    net, mid, extra = load_model(model, return_extra=True)
     c = net.config
     kp = min(2 * c.k, c.m) if k_prime is None else k_prime
-    if data is None:
-        from sparsegroups.model import read_checkpoint
-        data = (read_checkpoint(model)["extra"].get("metrics") or {}).get("config", {}).get("data") or mid
-    ds = load_dataset(data, split=split)
+    ds = load_dataset(data or (extra.get("metrics") or {}).get("config", {}).get("data") or mid, split=split)
     N = len(ds) if n is None else min(n, len(ds))
     bar = None
     if progress:

@@ -282,14 +282,12 @@ def privacy_features(model: SparseGroupAE, public: torch.Tensor, key: torch.Tens
 class PrivacyTerms:
     "The privacy terms of a run (TrainConfig.w_*), each normalised by its first value, and the distinguisher they train against."
     def __init__(self, cfg: TrainConfig, model: SparseGroupAE, images: torch.Tensor):
-        from sparsegroups.attacks import Distinguisher
+        from sparsegroups.attacks import Distinguisher, code_statistics
         a = cfg.arch()
         self.cfg, self.k, self.k_prime = cfg, a.k, cfg.privacy_k_prime or min(2 * a.k, a.m)
         self.weights = {t: w for t, w in cfg.privacy_weights.items() if w > 0}
         with torch.no_grad():                                   # the adversary's code statistics, the uninformative target
-            code = model.eval().encode(images); sup = (code != 0).float(); n = sup.sum(0).clamp_min(1)
-            self.stats = dict(prior=sup.mean(0), sign_mean=code.sign().sum(0) / n,
-                              logmag_mean=(code.abs().clamp_min(1e-12).log() * sup).sum(0) / n, mean_image=images.mean(0))
+            self.stats = code_statistics(model.eval().encode(images)) | dict(mean_image=images.mean(0))
         self.dist = Distinguisher(13)
         self.opt = torch.optim.Adam(self.dist.parameters(), cfg.adv_lr)
         self.g = torch.Generator().manual_seed(cfg.seed + 7)
