@@ -24,7 +24,7 @@ __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init
            'write_results', 'train', 'evaluate', 'lr_phases', 'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #0b20defa
-PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher")   # TrainConfig.w_<term>, see "Privacy-aware training"
+PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher", "inverse")   # TrainConfig.w_<term>, see "Privacy-aware training"
 
 @dataclass(frozen=True)
 class TrainConfig(DictConfig):
@@ -60,6 +60,7 @@ class TrainConfig(DictConfig):
     w_public: float = 0.0           # the public code's decode toward the mean training image
     w_reencode: float = 0.0         # re-encoding consistency of true vs fake entries (owner's eval-mode encoder)
     w_distinguisher: float = 0.0    # a per-entry distinguisher trained alongside (alternating updates)
+    w_inverse: float = 0.0          # re-encoding consistency with an adversary's inverse E' of the decoder, trained alongside
     privacy_k_prime: int | None = None  # k' of the ambiguation in the loop (None: min(2k, m))
     psnr_floor: float | None = None # steer the privacy weight so the trusted reconstruction stays at this PSNR (dB)
     privacy_lambda: float = 0.1     # the privacy weight lam (fixed; with psnr_floor, where it starts)
@@ -269,37 +270,25 @@ def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: b
     return code + (pub - code.detach()) * (smallest(code) / smallest(code.detach())), key
 
 def privacy_features(model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, stats: dict, g: torch.Generator,
-                     x_pub: torch.Tensor | None = None) -> tuple[torch.Tensor, list]:
-    "The distinguisher's features (B, L, m, 13), as the attacks lab's (entries, the first re-encoding, one mid-way), and those dense re-encodings."
+                     x_pub: torch.Tensor | None = None, inverse: torch.nn.Module | None = None) -> tuple[torch.Tensor, list, list]:
+    "The distinguisher's features (B, L, m, 13, or 16 with E'), as the attacks lab's, and the owner's and E''s dense re-encodings of the first pass and one mid-way."
     from sparsegroups.attacks import entry_features, reencode_features
     guess = partial_guess(key, public != 0, 0.5 + 0.45 * torch.rand((), generator=g).item(), g)
     dense = lambda img: model.neck.linear(model.encoder(img))
-    zs = [dense(model.decode(public) if x_pub is None else x_pub), dense(model.decode(public * guess))]
-    f = [entry_features(public, stats["prior"], stats["sign_mean"], stats["logmag_mean"])] + [reencode_features(public, z) for z in zs]
-    return torch.cat(f, -1), zs
+    xs = [model.decode(public) if x_pub is None else x_pub, model.decode(public * guess)]
+    zs, zi = [dense(x) for x in xs], [inverse(x) for x in xs] if inverse is not None else []
+    f = [entry_features(public, stats["prior"], stats["sign_mean"], stats["logmag_mean"])] + [reencode_features(public, z) for z in zs + zi[:1]]
+    return torch.cat(f, -1), zs, zi
 
-# %% ../nbs/10_trainGround.ipynb #0eced9dc
-class PrivacyTerms:
-    "The privacy terms of a run (TrainConfig.w_*), each normalised by its first value, and the distinguisher they train against."
-    def __init__(self, cfg: TrainConfig, model: SparseGroupAE, images: torch.Tensor):
-        from sparsegroups.attacks import Distinguisher, code_statistics
-        a = cfg.arch()
-        self.cfg, self.k, self.k_prime = cfg, a.k, cfg.privacy_k_prime or min(2 * a.k, a.m)
-        self.weights = {t: w for t, w in cfg.privacy_weights.items() if w > 0}
-        with torch.no_grad():                                   # the adversary's code statistics, the uninformative target
-            self.stats = code_statistics(model.eval().encode(images)) | dict(mean_image=images.mean(0))
-        self.dist = Distinguisher(13)
-        self.opt = torch.optim.Adam(self.dist.parameters(), cfg.adv_lr)
-        self.g = torch.Generator().manual_seed(cfg.seed + 7)
-        self.scale, self.lam, self.rec_ema, self.feat = {}, cfg.privacy_lambda, None, None
-        if "distinguisher" in self.weights: self.warm_up(model, images)
-
+# %% ../nbs/10_trainGround.ipynb #7fbe54b5
+class _Adversaries:
+    "The adversaries of `PrivacyTerms` (the distinguisher, E'): warm-up, alternating updates, and the terms' state for an exact resume."
     def warm_up(self, model: SparseGroupAE, images: torch.Tensor, steps: int = 200):
         "Train the distinguisher on the starting model first (as an attacker would), so the first step's separation is its real one."
         with torch.no_grad():
             code = model.encode(images)
             public, key = publish_in_loop(code, images, self.k_prime, hashlib.sha256(f"privacy-warm-up-{self.cfg.seed}".encode()).digest())
-            f = privacy_features(model, public, key, self.stats, self.g)[0]
+            f = privacy_features(model, public, key, self.stats, self.g, inverse=self.inv)[0]
         cand = public != 0
         self.feat = (f[cand].mean(0), f[cand].std(0).clamp_min(1e-6))
         X, Y = ((f - self.feat[0]) / self.feat[1])[cand], key[cand].float()
@@ -307,16 +296,53 @@ class PrivacyTerms:
             self.opt.zero_grad(); F.binary_cross_entropy_with_logits(self.dist(X[j]), Y[j]).backward(); self.opt.step()
 
     def state(self) -> dict:
+        inv = dict(inv=self.inv.state_dict(), inv_opt=self.inv_opt.state_dict()) if self.inv is not None else {}
         return dict(dist=self.dist.state_dict(), opt=self.opt.state_dict(), g=self.g.get_state(), scale=self.scale,
-                    lam=self.lam, rec_ema=self.rec_ema, feat=self.feat, stats=self.stats)
+                    lam=self.lam, rec_ema=self.rec_ema, feat=self.feat, stats=self.stats) | inv
     def load(self, s: dict):
-        if s["feat"] is not None:                                # (a run resumed with a new distinguisher keeps its warm-up)
+        # a run resumed with a new adversary (a term switched on, features added) keeps that adversary's fresh warm-up
+        if s["feat"] is not None and s["feat"][0].shape == (self.dist.net[0].in_features,):
             self.dist.load_state_dict(s["dist"]); self.opt.load_state_dict(s["opt"]); self.feat = s["feat"]
+        if self.inv is not None and "inv" in s: self.inv.load_state_dict(s["inv"]); self.inv_opt.load_state_dict(s["inv_opt"])
         self.g.set_state(s["g"])
         self.scale, self.lam, self.rec_ema, self.stats = s["scale"], s["lam"], s["rec_ema"], s["stats"]
 
+    def _fit_inverse(self, model: SparseGroupAE, code: torch.Tensor):
+        "E' learns on this batch first, on (decode(code), code) as in the attacks lab."
+        with torch.no_grad(): c = code.detach(); x = model.decode(c)
+        self.inv_opt.zero_grad(); ((self.inv(x) - c).square().mean() / c.square().mean()).backward(); self.inv_opt.step()
+
+    def _fit_distinguisher(self, f: torch.Tensor, key: torch.Tensor, cand: torch.Tensor):
+        "The distinguisher learns on this batch's entries first, adv_steps updates."
+        for _ in range(self.cfg.adv_steps):
+            self.opt.zero_grad()
+            F.binary_cross_entropy_with_logits(self.dist(f.detach()[cand]), key[cand].float()).backward()
+            self.opt.step()
+
+# %% ../nbs/10_trainGround.ipynb #0eced9dc
+class PrivacyTerms(_Adversaries):
+    "The privacy terms of a run (TrainConfig.w_*), each normalised by its first value, and the adversaries they train against."
+    def __init__(self, cfg: TrainConfig, model: SparseGroupAE, images: torch.Tensor):
+        from sparsegroups.attacks import Distinguisher, InverseEncoder, code_statistics, _train_inverse
+        a = cfg.arch()
+        self.cfg, self.k, self.k_prime = cfg, a.k, cfg.privacy_k_prime or min(2 * a.k, a.m)
+        self.weights = {t: w for t, w in cfg.privacy_weights.items() if w > 0}
+        with torch.no_grad():                                   # the adversary's code statistics, the uninformative target
+            code = model.eval().encode(images)
+            self.stats = code_statistics(code) | dict(mean_image=images.mean(0))
+        self.g = torch.Generator().manual_seed(cfg.seed + 7)
+        self.inv = self.inv_opt = None
+        if "inverse" in self.weights:                           # E': fitted to the starting model as an attacker would
+            with torch.no_grad(): x = model.decode(code)
+            self.inv = _train_inverse(InverseEncoder(tuple(a.image), a.L, a.m), x, code, 150, self.g)
+            self.inv_opt = torch.optim.Adam(self.inv.parameters(), 2e-3)
+        self.dist = Distinguisher(16 if self.inv is not None else 13)
+        self.opt = torch.optim.Adam(self.dist.parameters(), cfg.adv_lr)
+        self.scale, self.lam, self.rec_ema, self.feat = {}, cfg.privacy_lambda, None, None
+        if "distinguisher" in self.weights: self.warm_up(model, images)
+
     def terms(self, model: SparseGroupAE, x: torch.Tensor, z: torch.Tensor, code: torch.Tensor, step: int) -> dict:
-        "Each privacy term's value on a batch (after one update of the distinguisher on it)."
+        "Each privacy term's value on a batch (after one update of the adversaries on it)."
         from sparsegroups.attacks import _residual, _standard
         w, out = self.weights, {}
         if "balance" in w: out["balance"] = balance_loss(z, self.k)
@@ -325,19 +351,17 @@ class PrivacyTerms:
         cand = public != 0
         x_pub = model.decode(public)
         if "public" in w: out["public"] = F.mse_loss(x_pub, self.stats["mean_image"].expand_as(x_pub))
-        if not {"reencode", "distinguisher"} & set(w): return out
-        f, zs = privacy_features(model, public, key, self.stats, self.g, x_pub)
-        if "reencode" in w:
-            out["reencode"] = sum(_separation(_standard(_residual(public, zz).clamp(min=-10), cand), key, cand) for zz in zs)
-        if "distinguisher" in w:
-            f = (f - self.feat[0]) / self.feat[1]
-            for _ in range(self.cfg.adv_steps):                  # the adversary learns on this batch first ...
-                self.opt.zero_grad()
-                F.binary_cross_entropy_with_logits(self.dist(f.detach()[cand]), key[cand].float()).backward()
-                self.opt.step()
-            self.dist.requires_grad_(False)                      # ... then the model answers its current scores
-            out["distinguisher"] = _separation(self.dist(f), key, cand)
-            self.dist.requires_grad_(True)
+        if not {"reencode", "distinguisher", "inverse"} & set(w): return out
+        if self.inv is not None: self._fit_inverse(model, code)
+        f, zs, zi = privacy_features(model, public, key, self.stats, self.g, x_pub, self.inv)
+        if "distinguisher" in w: self._fit_distinguisher((f - self.feat[0]) / self.feat[1], key, cand)
+        adversaries = [n for n in (self.dist, self.inv) if n is not None]
+        for n in adversaries: n.requires_grad_(False)           # the model answers the adversaries' current state
+        gap = lambda z: _separation(_standard(_residual(public, z).clamp(min=-10), cand), key, cand)
+        if "reencode" in w: out["reencode"] = sum(gap(zz) for zz in zs)
+        if "inverse" in w: out["inverse"] = sum(gap(zz) for zz in zi)
+        if "distinguisher" in w: out["distinguisher"] = _separation(self.dist((f - self.feat[0]) / self.feat[1]), key, cand)
+        for n in adversaries: n.requires_grad_(True)
         return out
 
     def loss(self, model, x, z, code, rec: torch.Tensor, mse: float, step: int) -> tuple[torch.Tensor, dict]:
