@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_trainGround.ipynb #e817d2a7
 from __future__ import annotations
-import hashlib, json, math, os, random, shutil, signal, sys, time
+import copy, hashlib, json, math, os, random, shutil, signal, sys, time
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import numpy as np
@@ -24,7 +24,7 @@ __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init
            'write_results', 'train', 'evaluate', 'lr_phases', 'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #0b20defa
-PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher", "inverse")   # TrainConfig.w_<term>, see "Privacy-aware training"
+PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher", "inverse", "denoise")   # TrainConfig.w_<term>, see "Privacy-aware training"
 
 @dataclass(frozen=True)
 class TrainConfig(DictConfig):
@@ -61,6 +61,7 @@ class TrainConfig(DictConfig):
     w_reencode: float = 0.0         # re-encoding consistency of true vs fake entries (owner's eval-mode encoder)
     w_distinguisher: float = 0.0    # a per-entry distinguisher trained alongside (alternating updates)
     w_inverse: float = 0.0          # re-encoding consistency with an adversary's inverse E' of the decoder, trained alongside
+    w_denoise: float = 0.0          # the same with E'_d, E' tuned to map the public code's decode to the true code
     privacy_k_prime: int | None = None  # k' of the ambiguation in the loop (None: min(2k, m))
     psnr_floor: float | None = None # steer the privacy weight so the trusted reconstruction stays at this PSNR (dB)
     privacy_lambda: float = 0.1     # the privacy weight lam (fixed; with psnr_floor, where it starts)
@@ -231,7 +232,9 @@ class _Checkpointing:
         if "starts" not in self.history and len(lr_phases(self.history)) == 1: self.history["starts"] = [[0, saved.to_dict()]]
         if "starts" in self.history and not same(self.history["starts"][-1][1], self.cfg.to_dict()):
             self.history["starts"].append([self.epoch, self.cfg.to_dict()])   # what the model card's commands replay
-        if self.privacy and extra.get("privacy"): self.privacy.load(extra["privacy"])
+        if self.privacy:                                        # adversaries new to this run warm up on the resumed model
+            self.privacy = self._start_privacy()
+            if extra.get("privacy"): self.privacy.load(extra["privacy"])
         torch.set_rng_state(extra["rng_torch"])
         st = np.random.get_state(); np.random.set_state((st[0], np.array(extra["rng_numpy"], dtype=np.uint32), *st[2:]))
         v, st, gauss = extra["rng_python"]; random.setstate((v, tuple(st), gauss))
@@ -270,25 +273,34 @@ def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: b
     return code + (pub - code.detach()) * (smallest(code) / smallest(code.detach())), key
 
 def privacy_features(model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, stats: dict, g: torch.Generator,
-                     x_pub: torch.Tensor | None = None, inverse: torch.nn.Module | None = None) -> tuple[torch.Tensor, list, list]:
-    "The distinguisher's features (B, L, m, 13, or 16 with E'), as the attacks lab's, and the owner's and E''s dense re-encodings of the first pass and one mid-way."
+                     x_pub: torch.Tensor | None = None, inverses: dict | None = None) -> tuple[torch.Tensor, list, dict]:
+    "The distinguisher's features (B, L, m, 13 + 3 per inverse), as the attacks lab's, and the owner's and each inverse's dense re-encodings of the first pass and one mid-way."
     from sparsegroups.attacks import entry_features, reencode_features
     guess = partial_guess(key, public != 0, 0.5 + 0.45 * torch.rand((), generator=g).item(), g)
     dense = lambda img: model.neck.linear(model.encoder(img))
     xs = [model.decode(public) if x_pub is None else x_pub, model.decode(public * guess)]
-    zs, zi = [dense(x) for x in xs], [inverse(x) for x in xs] if inverse is not None else []
-    f = [entry_features(public, stats["prior"], stats["sign_mean"], stats["logmag_mean"])] + [reencode_features(public, z) for z in zs + zi[:1]]
+    zs, zi = [dense(x) for x in xs], {n: [net(x) for x in xs] for n, net in (inverses or {}).items()}
+    f = [entry_features(public, stats["prior"], stats["sign_mean"], stats["logmag_mean"])]
+    f += [reencode_features(public, z) for z in zs + [z[0] for z in zi.values()]]
     return torch.cat(f, -1), zs, zi
 
 # %% ../nbs/10_trainGround.ipynb #7fbe54b5
+_STATE_KEYS = {"inverse": "inv", "denoise": "den"}   # an inverse's (weights, optimizer) in a checkpoint: key, key + "_opt"
+
 class _Adversaries:
-    "The adversaries of `PrivacyTerms` (the distinguisher, E'): warm-up, alternating updates, and the terms' state for an exact resume."
-    def warm_up(self, model: SparseGroupAE, images: torch.Tensor, steps: int = 200):
+    "The adversaries of `PrivacyTerms` (E', E'_d, the distinguisher): warm-up, alternating updates, and the terms' state for an exact resume."
+    def _warm_up_inverses(self, model: SparseGroupAE, code: torch.Tensor, images: torch.Tensor, public: torch.Tensor):
+        "E' fitted to the starting model as an attacker would (150 steps on (decode(c), c)); E'_d: E' tuned on (decode(public), c), 60 steps."
+        from sparsegroups.attacks import InverseEncoder, _train_inverse
+        a = self.cfg.arch()
+        with torch.no_grad(): x, x_pub = model.decode(code), model.decode(public)
+        self.inverses = {"inverse": _train_inverse(InverseEncoder(tuple(a.image), a.L, a.m), x, code, 150, self.g)}
+        if "denoise" in self.weights: self.inverses["denoise"] = _train_inverse(copy.deepcopy(self.inverses["inverse"]), x_pub, code, 60, self.g)
+        self.inv_opts = {n: torch.optim.Adam(net.parameters(), 2e-3) for n, net in self.inverses.items()}
+
+    def _warm_up_distinguisher(self, model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, steps: int = 200):
         "Train the distinguisher on the starting model first (as an attacker would), so the first step's separation is its real one."
-        with torch.no_grad():
-            code = model.encode(images)
-            public, key = publish_in_loop(code, images, self.k_prime, hashlib.sha256(f"privacy-warm-up-{self.cfg.seed}".encode()).digest())
-            f = privacy_features(model, public, key, self.stats, self.g, inverse=self.inv)[0]
+        with torch.no_grad(): f = privacy_features(model, public, key, self.stats, self.g, inverses=self.inverses)[0]
         cand = public != 0
         self.feat = (f[cand].mean(0), f[cand].std(0).clamp_min(1e-6))
         X, Y = ((f - self.feat[0]) / self.feat[1])[cand], key[cand].float()
@@ -296,21 +308,24 @@ class _Adversaries:
             self.opt.zero_grad(); F.binary_cross_entropy_with_logits(self.dist(X[j]), Y[j]).backward(); self.opt.step()
 
     def state(self) -> dict:
-        inv = dict(inv=self.inv.state_dict(), inv_opt=self.inv_opt.state_dict()) if self.inv is not None else {}
+        inv = {k: x for n, net in self.inverses.items() for k, x in ((_STATE_KEYS[n], net.state_dict()), (_STATE_KEYS[n] + "_opt", self.inv_opts[n].state_dict()))}
         return dict(dist=self.dist.state_dict(), opt=self.opt.state_dict(), g=self.g.get_state(), scale=self.scale,
                     lam=self.lam, rec_ema=self.rec_ema, feat=self.feat, stats=self.stats) | inv
     def load(self, s: dict):
         # a run resumed with a new adversary (a term switched on, features added) keeps that adversary's fresh warm-up
         if s["feat"] is not None and s["feat"][0].shape == (self.dist.net[0].in_features,):
             self.dist.load_state_dict(s["dist"]); self.opt.load_state_dict(s["opt"]); self.feat = s["feat"]
-        if self.inv is not None and "inv" in s: self.inv.load_state_dict(s["inv"]); self.inv_opt.load_state_dict(s["inv_opt"])
+        for n, net in self.inverses.items():
+            if _STATE_KEYS[n] in s: net.load_state_dict(s[_STATE_KEYS[n]]); self.inv_opts[n].load_state_dict(s[_STATE_KEYS[n] + "_opt"])
         self.g.set_state(s["g"])
         self.scale, self.lam, self.rec_ema, self.stats = s["scale"], s["lam"], s["rec_ema"], s["stats"]
 
-    def _fit_inverse(self, model: SparseGroupAE, code: torch.Tensor):
-        "E' learns on this batch first, on (decode(code), code) as in the attacks lab."
-        with torch.no_grad(): c = code.detach(); x = model.decode(c)
-        self.inv_opt.zero_grad(); ((self.inv(x) - c).square().mean() / c.square().mean()).backward(); self.inv_opt.step()
+    def _fit_inverses(self, model: SparseGroupAE, code: torch.Tensor, x_pub: torch.Tensor):
+        "The inverses learn on this batch first: E' on (decode(code), code), E'_d on (decode(public), code), as in the attacks lab."
+        c = code.detach()
+        with torch.no_grad(): x = {"inverse": model.decode(c), "denoise": x_pub.detach()}
+        for n, net in self.inverses.items():
+            self.inv_opts[n].zero_grad(); ((net(x[n]) - c).square().mean() / c.square().mean()).backward(); self.inv_opts[n].step()
 
     def _fit_distinguisher(self, f: torch.Tensor, key: torch.Tensor, cand: torch.Tensor):
         "The distinguisher learns on this batch's entries first, adv_steps updates."
@@ -323,23 +338,21 @@ class _Adversaries:
 class PrivacyTerms(_Adversaries):
     "The privacy terms of a run (TrainConfig.w_*), each normalised by its first value, and the adversaries they train against."
     def __init__(self, cfg: TrainConfig, model: SparseGroupAE, images: torch.Tensor):
-        from sparsegroups.attacks import Distinguisher, InverseEncoder, code_statistics, _train_inverse
+        from sparsegroups.attacks import Distinguisher, code_statistics
         a = cfg.arch()
         self.cfg, self.k, self.k_prime = cfg, a.k, cfg.privacy_k_prime or min(2 * a.k, a.m)
         self.weights = {t: w for t, w in cfg.privacy_weights.items() if w > 0}
         with torch.no_grad():                                   # the adversary's code statistics, the uninformative target
             code = model.eval().encode(images)
             self.stats = code_statistics(code) | dict(mean_image=images.mean(0))
+            public, key = publish_in_loop(code, images, self.k_prime, hashlib.sha256(f"privacy-warm-up-{cfg.seed}".encode()).digest())
         self.g = torch.Generator().manual_seed(cfg.seed + 7)
-        self.inv = self.inv_opt = None
-        if "inverse" in self.weights:                           # E': fitted to the starting model as an attacker would
-            with torch.no_grad(): x = model.decode(code)
-            self.inv = _train_inverse(InverseEncoder(tuple(a.image), a.L, a.m), x, code, 150, self.g)
-            self.inv_opt = torch.optim.Adam(self.inv.parameters(), 2e-3)
-        self.dist = Distinguisher(16 if self.inv is not None else 13)
+        self.inverses, self.inv_opts = {}, {}
+        if {"inverse", "denoise"} & set(self.weights): self._warm_up_inverses(model, code, images, public)
+        self.dist = Distinguisher(13 + 3 * len(self.inverses))
         self.opt = torch.optim.Adam(self.dist.parameters(), cfg.adv_lr)
         self.scale, self.lam, self.rec_ema, self.feat = {}, cfg.privacy_lambda, None, None
-        if "distinguisher" in self.weights: self.warm_up(model, images)
+        if "distinguisher" in self.weights: self._warm_up_distinguisher(model, public, key)
 
     def terms(self, model: SparseGroupAE, x: torch.Tensor, z: torch.Tensor, code: torch.Tensor, step: int) -> dict:
         "Each privacy term's value on a batch (after one update of the adversaries on it)."
@@ -351,15 +364,16 @@ class PrivacyTerms(_Adversaries):
         cand = public != 0
         x_pub = model.decode(public)
         if "public" in w: out["public"] = F.mse_loss(x_pub, self.stats["mean_image"].expand_as(x_pub))
-        if not {"reencode", "distinguisher", "inverse"} & set(w): return out
-        if self.inv is not None: self._fit_inverse(model, code)
-        f, zs, zi = privacy_features(model, public, key, self.stats, self.g, x_pub, self.inv)
+        if not set(w) - {"balance", "public"}: return out
+        if self.inverses: self._fit_inverses(model, code, x_pub)
+        f, zs, zi = privacy_features(model, public, key, self.stats, self.g, x_pub, self.inverses)
         if "distinguisher" in w: self._fit_distinguisher((f - self.feat[0]) / self.feat[1], key, cand)
-        adversaries = [n for n in (self.dist, self.inv) if n is not None]
+        adversaries = [self.dist, *self.inverses.values()]
         for n in adversaries: n.requires_grad_(False)           # the model answers the adversaries' current state
         gap = lambda z: _separation(_standard(_residual(public, z).clamp(min=-10), cand), key, cand)
         if "reencode" in w: out["reencode"] = sum(gap(zz) for zz in zs)
-        if "inverse" in w: out["inverse"] = sum(gap(zz) for zz in zi)
+        for t in ("inverse", "denoise"):
+            if t in w: out[t] = sum(gap(zz) for zz in zi[t])
         if "distinguisher" in w: out["distinguisher"] = _separation(self.dist((f - self.feat[0]) / self.feat[1]), key, cand)
         for n in adversaries: n.requires_grad_(True)
         return out
@@ -378,11 +392,11 @@ class PrivacyTerms(_Adversaries):
 
 # %% ../nbs/10_trainGround.ipynb #08363c18
 class _BatchLosses:
-    "A `Trainer`'s losses of one batch: the plain loss, or with the privacy terms (their adversary from the first 256 training images)."
+    "A `Trainer`'s losses of one batch: the plain loss, or with the privacy terms (their adversaries warmed up on the first 256 training images)."
     def _start_privacy(self) -> PrivacyTerms:
         first = torch.stack([self.train_ds[i]["image"] for i in range(min(256, len(self.train_ds)))]).to(self.device)
         terms = PrivacyTerms(self.cfg, self.model, first)
-        self.history.update({t: [] for t in terms.weights} | {"lambda": []})
+        for t in [*terms.weights, "lambda"]: self.history.setdefault(t, [])
         return terms
 
     def _privacy_step(self, x, sums: dict) -> tuple[torch.Tensor, torch.Tensor]:

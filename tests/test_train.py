@@ -106,7 +106,7 @@ def test_resume_can_extend_and_fine_tune(tmp_path):
     assert m["history"]["epoch"] == [1, 2] and m["steps"] == 2 * 10
     assert m["history"]["lr"] == [2e-3, 1e-4]
 
-PRIVACY = ["--w-balance", "1", "--w-public", "1", "--w-reencode", "1", "--w-distinguisher", "1", "--w-inverse", "1", "--psnr-floor", "15", "--lr", "1e-3"]
+PRIVACY = ["--w-balance", "1", "--w-public", "1", "--w-reencode", "1", "--w-distinguisher", "1", "--w-inverse", "1", "--w-denoise", "1", "--psnr-floor", "15", "--lr", "1e-3"]
 
 def _public_gap(model, x) -> float:
     "Mean squared distance of the public codes' decodes (k' = 2k) to the images' mean: what w_public lowers."
@@ -127,11 +127,11 @@ def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
     rc, err = run_main(*args, "--epochs", "2", "--name", "cut", "--resume")
     assert rc == 0, err
     a, b = (json.loads((tmp_path / n / "metrics.json").read_text()) for n in ("straight", "cut"))
-    terms = ("balance", "public", "reencode", "distinguisher", "inverse", "lambda")
+    terms = ("balance", "public", "reencode", "distinguisher", "inverse", "denoise", "lambda")
     assert all(len(a["history"][t]) == 2 for t in terms)
     for t in terms + ("valid_loss",):                          # the adversary, lambda and generators resume exactly
         assert a["history"][t] == pytest.approx(b["history"][t], rel=1e-5), t
-    assert a["privacy"]["k_prime"] == 32 and set(a["privacy"]["weights"]) == set(terms[:5])
+    assert a["privacy"]["k_prime"] == 32 and set(a["privacy"]["weights"]) == set(terms[:6])
     assert read_checkpoint(tmp_path / "straight" / "model.pt")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 32}
     x = torch.stack([lfw_mini("valid")[i]["image"] for i in range(10)])
     assert _public_gap(load(tmp_path / "straight" / "model.pt"), x) < 0.8 * _public_gap(load(base), x)
