@@ -23,9 +23,10 @@ __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init
            'privacy_features', 'PrivacyTerms', 'Trainer', 'check_run_dir', 'create_run_dir', 'loss_figure',
            'write_results', 'train', 'evaluate', 'lr_phases', 'model_card', 'ship']
 
-# %% ../nbs/10_trainGround.ipynb #0b20defa
+# %% ../nbs/10_trainGround.ipynb #a3b48681
 PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher", "inverse", "denoise")   # TrainConfig.w_<term>, see "Privacy-aware training"
 
+# %% ../nbs/10_trainGround.ipynb #0b20defa
 @dataclass(frozen=True)
 class TrainConfig(DictConfig):
     "Every knob of a training run; architecture fields left None come from `preset`."
