@@ -233,7 +233,7 @@ class _Checkpointing:
         if "starts" not in self.history and len(lr_phases(self.history)) == 1: self.history["starts"] = [[0, saved.to_dict()]]
         if "starts" in self.history and not same(self.history["starts"][-1][1], self.cfg.to_dict()):
             self.history["starts"].append([self.epoch, self.cfg.to_dict()])   # what the model card's commands replay
-        if self.privacy:                                        # adversaries new to this run warm up on the resumed model
+        if self.cfg.privacy:                                    # the adversaries warm up on the resumed model
             self.privacy = self._start_privacy()
             if extra.get("privacy"): self.privacy.load(extra["privacy"])
         torch.set_rng_state(extra["rng_torch"])
@@ -442,7 +442,7 @@ class Trainer(_Checkpointing, _BatchLosses):
         self.epoch, self.batch_in_epoch, self.step = 0, 0, 0
         self.history = {"epoch": [], "train_loss": [], "valid_loss": [], "valid_psnr": [], "lr": [], "images_per_s": [], "seconds": [],
                         "starts": [[0, cfg.to_dict()]]}
-        self.privacy = self._start_privacy() if cfg.privacy else None
+        self.privacy = None                                     # PrivacyTerms: built by fit(), or by load_state() on the resumed model
         self._stop = False
 
     @property
@@ -474,6 +474,7 @@ class Trainer(_Checkpointing, _BatchLosses):
 
     def fit(self) -> dict:
         from tqdm import tqdm
+        if self.cfg.privacy and self.privacy is None: self.privacy = self._start_privacy()
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             while self.epoch < self.cfg.epochs:
