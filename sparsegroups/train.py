@@ -68,6 +68,7 @@ class TrainConfig(DictConfig):
     privacy_lambda: float = 0.1     # the privacy weight lam (fixed; with psnr_floor, where it starts)
     adv_lr: float = 3e-3            # the distinguisher's Adam learning rate
     adv_steps: int = 1              # its updates per training step
+    adv_refit: int = 0              # every N steps fresh adversaries, fitted to the current model as an attacker would (0: never)
 
     def __post_init__(self):
         for f in ("num_filts", "scale_factor"):
@@ -90,10 +91,12 @@ class TrainConfig(DictConfig):
         if kp is not None and (isinstance(kp, bool) or not isinstance(kp, int) or not a.k < kp <= a.m):
             raise ValueError(f"privacy_k_prime={kp!r} must be an integer with k < k' <= m (k={a.k}, m={a.m}) or None (min(2k, m))")
         if self.privacy and a.k >= a.m: raise ValueError(f"privacy terms need k < m to add fakes, got k = m = {a.m}")
-        steps = self.adv_steps
+        steps, refit = self.adv_steps, self.adv_refit
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1 or not self.adv_lr > 0 or not self.privacy_lambda > 0:
             raise ValueError(f"adv_steps must be a positive integer, adv_lr and privacy_lambda positive, "
                              f"got {steps!r}, {self.adv_lr!r}, {self.privacy_lambda!r}")
+        if isinstance(refit, bool) or not isinstance(refit, int) or refit < 0:
+            raise ValueError(f"adv_refit must be an integer >= 0 (steps between fresh adversaries; 0: never), got {refit!r}")
 
     @property
     def privacy_weights(self) -> dict: return {t: getattr(self, f"w_{t}") for t in PRIVACY_TERMS}
@@ -197,7 +200,7 @@ def epoch_batches(ds, sampler, cfg: TrainConfig, epoch: int, skip: int = 0):
 # %% ../nbs/10_trainGround.ipynb #535b8570
 _RESUME_IGNORED = ("epochs", "device", "num_workers", "out")   # not part of a run's recipe
 _RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune, and reweigh privacy
-                      *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps")
+                      *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps", "adv_refit")
 
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
@@ -299,6 +302,19 @@ class _Adversaries:
         if "denoise" in self.weights: self.inverses["denoise"] = _train_inverse(copy.deepcopy(self.inverses["inverse"]), x_pub, code, 60, self.g)
         self.inv_opts = {n: torch.optim.Adam(net.parameters(), 2e-3) for n, net in self.inverses.items()}
 
+    def new_adversaries(self, model: SparseGroupAE, images: torch.Tensor, secret: bytes):
+        "Fresh code statistics, E', E'_d and distinguisher (new weights and optimizers) fitted to the model on these images and fakes drawn with this secret."
+        from sparsegroups.attacks import Distinguisher, code_statistics
+        with torch.no_grad():
+            code = model.encode(images)
+            self.stats = code_statistics(code) | dict(mean_image=self.stats["mean_image"])
+            public, key = publish_in_loop(code, images, self.k_prime, secret)
+        self.inverses, self.inv_opts = {}, {}
+        if {"inverse", "denoise"} & set(self.weights): self._warm_up_inverses(model, code, images, public)
+        self.dist = Distinguisher(13 + 3 * len(self.inverses))
+        self.opt, self.feat = torch.optim.Adam(self.dist.parameters(), self.cfg.adv_lr), None
+        if "distinguisher" in self.weights: self._warm_up_distinguisher(model, public, key)
+
     def _warm_up_distinguisher(self, model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, steps: int = 200):
         "Train the distinguisher on the starting model first (as an attacker would), so the first step's separation is its real one."
         with torch.no_grad(): f = privacy_features(model, public, key, self.stats, self.g, inverses=self.inverses)[0]
@@ -337,23 +353,14 @@ class _Adversaries:
 
 # %% ../nbs/10_trainGround.ipynb #0eced9dc
 class PrivacyTerms(_Adversaries):
-    "The privacy terms of a run (TrainConfig.w_*), each normalised by its first value, and the adversaries they train against."
+    "The privacy terms of a run (TrainConfig.w_*), each normalised by its first value, and the adversaries they train against (with the adversary's code statistics)."
     def __init__(self, cfg: TrainConfig, model: SparseGroupAE, images: torch.Tensor):
-        from sparsegroups.attacks import Distinguisher, code_statistics
         a = cfg.arch()
         self.cfg, self.k, self.k_prime = cfg, a.k, cfg.privacy_k_prime or min(2 * a.k, a.m)
         self.weights = {t: w for t, w in cfg.privacy_weights.items() if w > 0}
-        with torch.no_grad():                                   # the adversary's code statistics, the uninformative target
-            code = model.eval().encode(images)
-            self.stats = code_statistics(code) | dict(mean_image=images.mean(0))
-            public, key = publish_in_loop(code, images, self.k_prime, hashlib.sha256(f"privacy-warm-up-{cfg.seed}".encode()).digest())
         self.g = torch.Generator().manual_seed(cfg.seed + 7)
-        self.inverses, self.inv_opts = {}, {}
-        if {"inverse", "denoise"} & set(self.weights): self._warm_up_inverses(model, code, images, public)
-        self.dist = Distinguisher(13 + 3 * len(self.inverses))
-        self.opt = torch.optim.Adam(self.dist.parameters(), cfg.adv_lr)
-        self.scale, self.lam, self.rec_ema, self.feat = {}, cfg.privacy_lambda, None, None
-        if "distinguisher" in self.weights: self._warm_up_distinguisher(model, public, key)
+        self.scale, self.lam, self.rec_ema, self.stats = {}, cfg.privacy_lambda, None, dict(mean_image=images.mean(0))   # w_public's target
+        self.new_adversaries(model.eval(), images, hashlib.sha256(f"privacy-warm-up-{cfg.seed}".encode()).digest())
 
     def terms(self, model: SparseGroupAE, x: torch.Tensor, z: torch.Tensor, code: torch.Tensor, step: int) -> dict:
         "Each privacy term's value on a batch (after one update of the adversaries on it)."
@@ -402,13 +409,18 @@ class _BatchLosses:
 
     def _privacy_step(self, x, sums: dict) -> tuple[torch.Tensor, torch.Tensor]:
         "(reconstruction loss, loss to optimise) of one batch with the privacy terms; their values are summed into sums."
-        m = self.model
+        m, refit = self.model, self.cfg.adv_refit
+        if refit and self.step and self.step % refit == 0:
+            idx = torch.randperm(len(self.train_ds), generator=self.privacy.g)[:256]
+            images = torch.stack([self.train_ds[int(i)]["image"] for i in idx]).to(self.device)
+            self.privacy.new_adversaries(m, images, hashlib.sha256(f"privacy-refit-{self.cfg.seed}-{self.step}".encode()).digest())
         z = m.neck.linear(m.encoder(x))
         code = KBest(z, self.cfg.arch().k)
         logits = m.decoder(m.neck.decode(code))
         rec = _loss_fn(self.cfg, logits, x)
         mse = F.mse_loss(torch.sigmoid(logits.detach().float()), x).item()
         total, parts = self.privacy.loss(m, x, z, code, rec, mse, self.step)
+        if refit and self.step and self.step % refit == 0: self.history.setdefault("refits", []).append([self.step, parts])
         for t, v in parts.items(): sums[t] = sums.get(t, 0.0) + v
         sums["steps"] = sums.get("steps", 0) + 1
         return rec, total

@@ -121,7 +121,7 @@ def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
     from sparsegroups.data import lfw_mini
     assert run_main("train", *TINY, "--epochs", "2", "--out", str(tmp_path), "--name", "base")[0] == 0
     base = tmp_path / "base" / "model.pt"
-    args = ["train", *TINY, *PRIVACY, "--init", str(base), "--out", str(tmp_path)]
+    args = ["train", *TINY, *PRIVACY, "--adv-refit", "7", "--init", str(base), "--out", str(tmp_path)]
     assert run_main(*args, "--epochs", "2", "--name", "straight")[0] == 0
     assert run_main(*args, "--epochs", "1", "--name", "cut")[0] == 0
     rc, err = run_main(*args, "--epochs", "2", "--name", "cut", "--resume")
@@ -131,6 +131,9 @@ def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
     assert all(len(a["history"][t]) == 2 for t in terms)
     for t in terms + ("valid_loss",):                          # the adversary, lambda and generators resume exactly
         assert a["history"][t] == pytest.approx(b["history"][t], rel=1e-5), t
+    assert [s for s, _ in a["history"]["refits"]] == [s for s, _ in b["history"]["refits"]] == [7, 14]   # fresh adversaries, one after the cut
+    for (_, ta), (_, tb) in zip(a["history"]["refits"], b["history"]["refits"]):
+        assert set(ta) == set(terms) and ta == pytest.approx(tb, rel=1e-5)
     assert a["privacy"]["k_prime"] == 32 and set(a["privacy"]["weights"]) == set(terms[:6])
     assert read_checkpoint(tmp_path / "straight" / "model.pt")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 32}
     x = torch.stack([lfw_mini("valid")[i]["image"] for i in range(10)])
@@ -145,3 +148,5 @@ def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
     assert card.count("--resume") == 1 and "--epochs 3 --lr 0.001 --name p --resume`" in card
     rc, err = run_main("train", *TINY, "--w-public", "-1", "--out", str(tmp_path))
     assert rc == 2 and "privacy weights must be numbers >= 0" in err and "Traceback" not in err
+    rc, err = run_main("train", *TINY, "--w-public", "1", "--adv-refit", "-3", "--out", str(tmp_path))
+    assert rc == 2 and "adv_refit must be an integer >= 0" in err and "Traceback" not in err
