@@ -4,15 +4,15 @@
 
 # %% ../nbs/14_frontier.ipynb #a2b15f09
 from __future__ import annotations
-import json
+import json, math
 from pathlib import Path
 from .ambiguation import key_bits
 from .attacks import ATTACKS, NOT_ATTACKS
 from .model import atomic_write
 
 # %% auto #0
-__all__ = ['DONE_WHEN', 'FRONTIER_KEY', 'MARKERS', 'model_name', 'frontier_point', 'identity_count', 'read_frontier',
-           'update_frontier', 'frontier_figure', 'frontier_table', 'attacks_results', 'add_runs']
+__all__ = ['DONE_WHEN', 'FRONTIER_KEY', 'MARKERS', 'identification_odds', 'model_name', 'frontier_point', 'identity_count',
+           'read_frontier', 'update_frontier', 'frontier_figure', 'frontier_table', 'attacks_results', 'add_runs']
 
 # %% ../nbs/14_frontier.ipynb #1ef2c639
 DONE_WHEN = dict(precision_over_chance=0.02,   # every attack: mean support precision at most chance + this ...
@@ -31,6 +31,13 @@ def _scheme_rows(results: dict, scheme: str) -> dict:
     missing = [a for a in (*NOT_ATTACKS, "random") if a not in rows]
     if missing: raise ValueError(f"scheme {scheme!r}: the attacks results lack the rows {missing} (the 'random' attack must be run)")
     return rows
+
+def identification_odds(top1: float, n: int, chance: float, factor: float = 2.0) -> dict:
+    "How much n victims can tell about one image's top-1 rate: its hits, the one-sided 95% (Clopper-Pearson) lower bound, and the probability that a classifier at exactly chance still passes top1 <= factor x chance."
+    from scipy.stats import beta, binom
+    hits = round(top1 * n)
+    return dict(hits=hits, n=n, lower_95=float(beta.ppf(0.05, hits, n - hits + 1)) if hits else 0.0,
+                pass_at_chance=float(binom.cdf(math.floor(factor * chance * n + 1e-9), n, chance)))
 
 def _check(ok, value, limit, **more) -> dict:
     "One Done-when check: ok (True, False, None: not measured), the measured value and its limit."
@@ -70,7 +77,8 @@ def frontier_point(results: dict, # an attacks run's results.json
         public_decode=_check(gap <= D["public_over_random_db"], gap, D["public_over_random_db"]),
         identification=_check(None if ident is None or id_chance is None else ident["top1"] <= D["top1_over_chance"] * id_chance,
                               ident and ident["top1"], id_chance and D["top1_over_chance"] * id_chance,
-                              attack=ident and ident["attack"]),
+                              attack=ident and ident["attack"], **(identification_odds(ident["top1"], results["n_victims"], id_chance,
+                              D["top1_over_chance"]) if ident and id_chance and results.get("n_victims") else {})),
         trusted_psnr=_check(trusted["psnr_vs_original"] >= D["trusted_psnr_db"], trusted["psnr_vs_original"], D["trusted_psnr_db"]),
         key_bytes=_check(kb <= D["key_bytes"], kb, D["key_bytes"]),
         full_suite=_check(not missing, missing, []))
