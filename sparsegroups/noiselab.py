@@ -174,7 +174,8 @@ class _Latency:
 
 # %% ../nbs/11_noiseLab.ipynb #80b723bd
 class LabWidget(_Latency):
-    "ipywidgets view: sliders k, k', guess seed and image index re-decode and redraw trusted, ambiguated and guessed images."
+    "ipywidgets view: sliders k, k', guess seed and image index re-decode and redraw the trusted image, the public code's decode as is and a random guess."
+    TITLES = {"input": "input", "trusted": "trusted", "ambiguated": "public (as is)", "guessed": "random guess"}   # what each row is called on screen
     def __init__(self, net: SparseGroupAE, x: torch.Tensor, k: int | None = None, k_prime: int | None = None,
                  secret=b"noiselab-default-secret", seed: int = 0, scale: int | None = None, scheme: str = "ours",
                  positions: dict | None = None):
@@ -198,7 +199,7 @@ class LabWidget(_Latency):
         self.kp.observe(lambda ch: self.update("ambiguated"), names="value")
         self.seed.observe(lambda ch: self.update("guessed"), names="value")
         self.index.observe(lambda ch: self.redraw(), names="value")
-        boxes = [W.VBox([W.HTML(f"<b>{r}</b>"), im]) for r, im in self.images.items()]
+        boxes = [W.VBox([W.HTML(f"<b>{self.TITLES[r]}</b>"), im]) for r, im in self.images.items()]
         self.box = W.VBox([W.HBox([W.VBox([self.k, self.kp]), W.VBox([self.seed, self.index])]), W.HBox(boxes), self.readout])
         self.out, self.psnr = {"trusted": {}, "ambiguated": {}, "guessed": {}}, {}
         self.update("trusted")
@@ -237,7 +238,7 @@ class LabWidget(_Latency):
         self.images["input"].value = _png(self.x[i], self.scale)
         for r, v in imgs.items(): self.images[r].value = _png(v, self.scale)
         self.psnr = {r: psnr(self.x[i:i + 1], v[None]).item() for r, v in imgs.items()}
-        cells = "".join(f"<td>{r}: <b>{p:.2f} dB</b></td>" for r, p in self.psnr.items())
+        cells = "".join(f"<td>{self.TITLES[r]}: <b>{p:.2f} dB</b></td>" for r, p in self.psnr.items())
         kb = key_bits(self.net.config.L, self.k.value, self.kp.value) / 8
         gap = self.psnr["ambiguated"] - self.psnr["guessed"]
         self.readout.value = (f"<table><tr>{cells}</tr></table>image {i}: public code as is (scheme {self.scheme}) "

@@ -184,31 +184,31 @@ def test_noiselab_widgets_in_chromium(lab, tmp_path):
                 return before, after
 
             s0 = state()
-            assert set(s0["images"]) == {"input", "trusted", "ambiguated", "guessed"}, s0["images"].keys()
+            assert set(s0["images"]) == {"input", "trusted", "public (as is)", "random guess"}, s0["images"].keys()
             assert all(v["src"].startswith(("blob:", "data:")) and re.fullmatch("[0-9a-f]+", v["hash"]) for v in s0["images"].values()), s0
             k0, kp0 = s0["sliders"]["k"], s0["sliders"]["k'"]
             assert set(s0["sliders"]) == {"k", "k'", "guess seed", "image"} and k0 + 2 < kp0, s0["sliders"]
             assert s0["sliders"]["guess seed"] == 0 and s0["sliders"]["image"] == 0, s0["sliders"]
-            assert re.search(r"trusted: [\d.]+ dB.*ambiguated: [\d.]+ dB.*guessed: [\d.]+ dB", s0["readout"].replace("\n", " ")), s0["readout"]
+            assert re.search(r"trusted: [\d.]+ dB.*public \(as is\): [\d.]+ dB.*random guess: [\d.]+ dB", s0["readout"].replace("\n", " ")), s0["readout"]
 
-            # k: trusted, ambiguated and guessed are all recomputed
-            b, a = move("k", "ArrowRight", ("trusted", "ambiguated", "guessed"))
+            # k: trusted, the public decode and the random guess are all recomputed
+            b, a = move("k", "ArrowRight", ("trusted", "public (as is)", "random guess"))
             assert a["sliders"]["k"] == k0 + 1 and f"k={k0 + 1}," in a["readout"], a
             assert a["images"]["trusted"]["src"] != b["images"]["trusted"]["src"]
             assert a["images"]["input"] == b["images"]["input"]                     # the input does not depend on k
-            # k': ambiguated and guessed; trusted is left as it was
-            b, a = move("k'", "ArrowLeft", ("ambiguated", "guessed"))
+            # k': the public decode and the random guess; trusted is left as it was
+            b, a = move("k'", "ArrowLeft", ("public (as is)", "random guess"))
             assert a["sliders"]["k'"] == kp0 - 1 and f"k'={kp0 - 1}" in a["readout"], a
             assert a["images"]["trusted"] == b["images"]["trusted"]
-            # guess seed: only the guessed image and its PSNR change
-            b, a = move("guess seed", "PageUp", ("guessed",))
+            # guess seed: only the random guess and its PSNR change
+            b, a = move("guess seed", "PageUp", ("random guess",))
             assert a["sliders"]["guess seed"] > 0, a
-            assert a["images"]["guessed"]["src"] != b["images"]["guessed"]["src"]
-            assert a["images"]["trusted"] == b["images"]["trusted"] and a["images"]["ambiguated"] == b["images"]["ambiguated"]
+            assert a["images"]["random guess"]["src"] != b["images"]["random guess"]["src"]
+            assert a["images"]["trusted"] == b["images"]["trusted"] and a["images"]["public (as is)"] == b["images"]["public (as is)"]
             cell = lambda s, r: re.search(rf"{r}: ([\d.]+) dB", s["readout"]).group(1)     # that row's PSNR
-            assert cell(a, "trusted") == cell(b, "trusted") and cell(a, "guessed") != cell(b, "guessed"), (b, a)
+            assert cell(a, "trusted") == cell(b, "trusted") and cell(a, "random guess") != cell(b, "random guess"), (b, a)
             # image: another face in every row
-            move("image", "ArrowRight", ("input", "trusted", "ambiguated", "guessed"))
+            move("image", "ArrowRight", ("input", "trusted", "public (as is)", "random guess"))
             assert not errors, f"JavaScript errors in the page: {errors}"
         except BaseException:
             try: page.screenshot(path=str(shot.with_name("noiselab-widgets-failure.png")), full_page=True)
