@@ -20,8 +20,8 @@ from .metrics import psnr, ssim
 # %% auto #0
 __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data',
            'reconstruction_metrics', 'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'publish_in_loop',
-           'privacy_features', 'PrivacyTerms', 'Trainer', 'check_run_dir', 'create_run_dir', 'loss_figure',
-           'write_results', 'train', 'evaluate', 'lr_phases', 'model_card', 'ship']
+           'attack_state', 'privacy_features', 'PrivacyTerms', 'Trainer', 'check_run_dir', 'create_run_dir',
+           'loss_figure', 'write_results', 'train', 'evaluate', 'lr_phases', 'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #a3b48681
 PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher", "inverse", "denoise")   # TrainConfig.w_<term>, see "Privacy-aware training"
@@ -68,6 +68,7 @@ class TrainConfig(DictConfig):
     privacy_lambda: float = 0.1     # the privacy weight lam (fixed; with psnr_floor, where it starts)
     adv_lr: float = 3e-3            # the distinguisher's Adam learning rate
     adv_steps: int = 1              # its updates per training step
+    midway: str = "random"          # the re-encoding terms' second state: "random" k-subset or the "attack"'s own iterations
     adv_refit: int = 0              # every N steps fresh adversaries, fitted to the current model as an attacker would (0: never)
 
     def __post_init__(self):
@@ -95,6 +96,8 @@ class TrainConfig(DictConfig):
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1 or not self.adv_lr > 0 or not self.privacy_lambda > 0:
             raise ValueError(f"adv_steps must be a positive integer, adv_lr and privacy_lambda positive, "
                              f"got {steps!r}, {self.adv_lr!r}, {self.privacy_lambda!r}")
+        if self.midway not in ("random", "attack"):
+            raise ValueError(f"midway={self.midway!r}: valid are 'random' (a k-subset with 50-95% true entries) and 'attack' (the re-encoding attack's own states)")
         if isinstance(refit, bool) or not isinstance(refit, int) or refit < 0:
             raise ValueError(f"adv_refit must be an integer >= 0 (steps between fresh adversaries; 0: never), got {refit!r}")
 
@@ -200,7 +203,7 @@ def epoch_batches(ds, sampler, cfg: TrainConfig, epoch: int, skip: int = 0):
 # %% ../nbs/10_trainGround.ipynb #535b8570
 _RESUME_IGNORED = ("epochs", "device", "num_workers", "out")   # not part of a run's recipe
 _RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune, and reweigh privacy
-                      *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps", "adv_refit")
+                      *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps", "adv_refit", "midway")
 
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
@@ -276,14 +279,32 @@ def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: b
     smallest = lambda c: c.abs().masked_fill(~key, float("inf")).amin(-1, keepdim=True)
     return code + (pub - code.detach()) * (smallest(code) / smallest(code.detach())), key
 
+def attack_state(model: SparseGroupAE, encode, public: torch.Tensor, z: torch.Tensor, k: int, passes: int) -> torch.Tensor:
+    "The k-subset the re-encoding attack with this encoder keeps after `passes` passes, the first one's re-encoding z given (no gradients)."
+    from sparsegroups.attacks import _keep_top, _residual
+    cand = public != 0
+    with torch.no_grad():
+        mask = _keep_top(_residual(public, z.detach()), cand, k)
+        for _ in range(passes - 1): mask = _keep_top(_residual(public, encode(model.decode(public * mask))), cand, k)
+    return mask
+
 def privacy_features(model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, stats: dict, g: torch.Generator,
-                     x_pub: torch.Tensor | None = None, inverses: dict | None = None) -> tuple[torch.Tensor, list, dict]:
+                     x_pub: torch.Tensor | None = None, inverses: dict | None = None, midway: str = "random") -> tuple[torch.Tensor, list, dict]:
     "The distinguisher's features (B, L, m, 13 + 3 per inverse), as the attacks lab's, and the owner's and each inverse's dense re-encodings of the first pass and one mid-way."
+    # midway "random": one k-subset holding 50-95% of the true entries for all encoders; "attack": where the re-encoding
+    # attack is, the owner's after one pass (the lab's second-pass feature), each inverse's after 1-5 passes with itself.
     from sparsegroups.attacks import entry_features, reencode_features
-    guess = partial_guess(key, public != 0, 0.5 + 0.45 * torch.rand((), generator=g).item(), g)
     dense = lambda img: model.neck.linear(model.encoder(img))
-    xs = [model.decode(public) if x_pub is None else x_pub, model.decode(public * guess)]
-    zs, zi = [dense(x) for x in xs], {n: [net(x) for x in xs] for n, net in (inverses or {}).items()}
+    x0 = model.decode(public) if x_pub is None else x_pub
+    k = int(key[0, 0].sum())
+    if midway == "random":
+        x1 = model.decode(public * partial_guess(key, public != 0, 0.5 + 0.45 * torch.rand((), generator=g).item(), g))
+        zs, zi = [dense(x0), dense(x1)], {n: [net(x0), net(x1)] for n, net in (inverses or {}).items()}
+    else:
+        z0 = dense(x0); zs, zi = [z0, dense(model.decode(public * attack_state(model, dense, public, z0, k, 1)))], {}
+        for n, net in (inverses or {}).items():
+            passes = int(torch.randint(1, 6, (), generator=g))
+            z0 = net(x0); zi[n] = [z0, net(model.decode(public * attack_state(model, net, public, z0, k, passes)))]
     f = [entry_features(public, stats["prior"], stats["sign_mean"], stats["logmag_mean"])]
     f += [reencode_features(public, z) for z in zs + [z[0] for z in zi.values()]]
     return torch.cat(f, -1), zs, zi
@@ -317,7 +338,7 @@ class _Adversaries:
 
     def _warm_up_distinguisher(self, model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, steps: int = 200):
         "Train the distinguisher on the starting model first (as an attacker would), so the first step's separation is its real one."
-        with torch.no_grad(): f = privacy_features(model, public, key, self.stats, self.g, inverses=self.inverses)[0]
+        with torch.no_grad(): f = privacy_features(model, public, key, self.stats, self.g, inverses=self.inverses, midway=self.cfg.midway)[0]
         cand = public != 0
         self.feat = (f[cand].mean(0), f[cand].std(0).clamp_min(1e-6))
         X, Y = ((f - self.feat[0]) / self.feat[1])[cand], key[cand].float()
@@ -374,7 +395,7 @@ class PrivacyTerms(_Adversaries):
         if "public" in w: out["public"] = F.mse_loss(x_pub, self.stats["mean_image"].expand_as(x_pub))
         if not set(w) - {"balance", "public"}: return out
         if self.inverses: self._fit_inverses(model, code, x_pub)
-        f, zs, zi = privacy_features(model, public, key, self.stats, self.g, x_pub, self.inverses)
+        f, zs, zi = privacy_features(model, public, key, self.stats, self.g, x_pub, self.inverses, self.cfg.midway)
         if "distinguisher" in w: self._fit_distinguisher((f - self.feat[0]) / self.feat[1], key, cand)
         adversaries = [self.dist, *self.inverses.values()]
         for n in adversaries: n.requires_grad_(False)           # the model answers the adversaries' current state
