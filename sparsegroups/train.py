@@ -26,6 +26,25 @@ __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init
 # %% ../nbs/10_trainGround.ipynb #a3b48681
 PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher", "inverse", "denoise")   # TrainConfig.w_<term>, see "Privacy-aware training"
 
+def _check_privacy_options(cfg, a):
+    "TrainConfig's privacy options against its architecture a: a clear error naming the option and what is valid."
+    bad = [f"w_{t}={v!r}" for t, v in cfg.privacy_weights.items()
+           if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0]
+    if bad: raise ValueError(f"privacy weights must be numbers >= 0 (0 switches a term off), got {', '.join(bad)}")
+    kp = cfg.privacy_k_prime
+    if kp is not None and (isinstance(kp, bool) or not isinstance(kp, int) or not a.k < kp <= a.m):
+        raise ValueError(f"privacy_k_prime={kp!r} must be an integer with k < k' <= m (k={a.k}, m={a.m}) or None (min(2k, m))")
+    if cfg.privacy and a.k >= a.m: raise ValueError(f"privacy terms need k < m to add fakes, got k = m = {a.m}")
+    steps, refit = cfg.adv_steps, cfg.adv_refit
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1 or not cfg.adv_lr > 0 or not cfg.privacy_lambda > 0:
+        raise ValueError(f"adv_steps must be a positive integer, adv_lr and privacy_lambda positive, "
+                         f"got {steps!r}, {cfg.adv_lr!r}, {cfg.privacy_lambda!r}")
+    if cfg.midway not in ("random", "attack"):
+        raise ValueError(f"midway={cfg.midway!r}: valid are 'random' (a k-subset with 50-95% true entries) and 'attack' (the re-encoding attack's own states)")
+    if isinstance(refit, bool) or not isinstance(refit, int) or refit < 0:
+        raise ValueError(f"adv_refit must be an integer >= 0 (steps between fresh adversaries; 0: never), got {refit!r}")
+
+
 # %% ../nbs/10_trainGround.ipynb #0b20defa
 @dataclass(frozen=True)
 class TrainConfig(DictConfig):
@@ -84,22 +103,7 @@ class TrainConfig(DictConfig):
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
         if self.name is not None and (not self.name or "/" in self.name or self.name.startswith(".")):
             raise ValueError(f"name={self.name!r}: a run name is a plain folder name (no '/', not starting with '.')")
-        a = self.arch()                                         # architecture errors surface now, named
-        bad = [f"w_{t}={v!r}" for t, v in self.privacy_weights.items()
-               if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0]
-        if bad: raise ValueError(f"privacy weights must be numbers >= 0 (0 switches a term off), got {', '.join(bad)}")
-        kp = self.privacy_k_prime
-        if kp is not None and (isinstance(kp, bool) or not isinstance(kp, int) or not a.k < kp <= a.m):
-            raise ValueError(f"privacy_k_prime={kp!r} must be an integer with k < k' <= m (k={a.k}, m={a.m}) or None (min(2k, m))")
-        if self.privacy and a.k >= a.m: raise ValueError(f"privacy terms need k < m to add fakes, got k = m = {a.m}")
-        steps, refit = self.adv_steps, self.adv_refit
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1 or not self.adv_lr > 0 or not self.privacy_lambda > 0:
-            raise ValueError(f"adv_steps must be a positive integer, adv_lr and privacy_lambda positive, "
-                             f"got {steps!r}, {self.adv_lr!r}, {self.privacy_lambda!r}")
-        if self.midway not in ("random", "attack"):
-            raise ValueError(f"midway={self.midway!r}: valid are 'random' (a k-subset with 50-95% true entries) and 'attack' (the re-encoding attack's own states)")
-        if isinstance(refit, bool) or not isinstance(refit, int) or refit < 0:
-            raise ValueError(f"adv_refit must be an integer >= 0 (steps between fresh adversaries; 0: never), got {refit!r}")
+        _check_privacy_options(self, self.arch())               # architecture errors surface now, named
 
     @property
     def privacy_weights(self) -> dict: return {t: getattr(self, f"w_{t}") for t in PRIVACY_TERMS}
