@@ -426,18 +426,20 @@ class PrivacyTerms(_Adversaries):
 # %% ../nbs/10_trainGround.ipynb #08363c18
 class _BatchLosses:
     "A `Trainer`'s losses of one batch: the plain loss, or with the privacy terms (their adversaries warmed up on the first 256 training images)."
+    def _train_images(self, idx) -> torch.Tensor:
+        return torch.stack([self.train_ds[int(i)]["image"] for i in idx]).to(self.device)
+
     def _start_privacy(self) -> PrivacyTerms:
-        first = torch.stack([self.train_ds[i]["image"] for i in range(min(256, len(self.train_ds)))]).to(self.device)
-        terms = PrivacyTerms(self.cfg, self.model, first)
+        terms = PrivacyTerms(self.cfg, self.model, self._train_images(range(min(256, len(self.train_ds)))))
         for t in [*terms.weights, "lambda"]: self.history.setdefault(t, [])
         return terms
 
     def _privacy_step(self, x, sums: dict) -> tuple[torch.Tensor, torch.Tensor]:
         "(reconstruction loss, loss to optimise) of one batch with the privacy terms; their values are summed into sums."
         m, refit = self.model, self.cfg.adv_refit
-        if refit and self.step and self.step % refit == 0:
-            idx = torch.randperm(len(self.train_ds), generator=self.privacy.g)[:256]
-            images = torch.stack([self.train_ds[int(i)]["image"] for i in idx]).to(self.device)
+        refit = bool(refit) and self.step > 0 and self.step % refit == 0
+        if refit:
+            images = self._train_images(torch.randperm(len(self.train_ds), generator=self.privacy.g)[:256])
             self.privacy.new_adversaries(m, images, hashlib.sha256(f"privacy-refit-{self.cfg.seed}-{self.step}".encode()).digest())
         z = m.neck.linear(m.encoder(x))
         code = KBest(z, self.cfg.arch().k)
@@ -445,7 +447,7 @@ class _BatchLosses:
         rec = _loss_fn(self.cfg, logits, x)
         mse = F.mse_loss(torch.sigmoid(logits.detach().float()), x).item()
         total, parts = self.privacy.loss(m, x, z, code, rec, mse, self.step)
-        if refit and self.step and self.step % refit == 0: self.history.setdefault("refits", []).append([self.step, parts])
+        if refit: self.history.setdefault("refits", []).append([self.step, parts])
         for t, v in parts.items(): sums[t] = sums.get(t, 0.0) + v
         sums["steps"] = sums.get("steps", 0) + 1
         return rec, total
