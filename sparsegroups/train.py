@@ -43,6 +43,8 @@ def _check_privacy_options(cfg, a):
         raise ValueError(f"midway={cfg.midway!r}: valid are 'random' (a k-subset with 50-95% true entries) and 'attack' (the re-encoding attack's own states)")
     if isinstance(refit, bool) or not isinstance(refit, int) or refit < 0:
         raise ValueError(f"adv_refit must be an integer >= 0 (steps between fresh adversaries; 0: never), got {refit!r}")
+    if isinstance(cfg.balance_decay, bool) or not isinstance(cfg.balance_decay, (int, float)) or not 0 <= cfg.balance_decay < 1:
+        raise ValueError(f"balance_decay must be a number in [0, 1) (0: each batch's own statistics), got {cfg.balance_decay!r}")
 
 
 # %% ../nbs/10_trainGround.ipynb #0b20defa
@@ -89,6 +91,7 @@ class TrainConfig(DictConfig):
     adv_steps: int = 1              # its updates per training step
     midway: str = "random"          # the re-encoding terms' second state: "random" k-subset or the "attack"'s own iterations
     adv_refit: int = 0              # every N steps fresh adversaries, fitted to the current model as an attacker would (0: never)
+    balance_decay: float = 0.0      # w_balance's statistics: this batch's (0) or running means, each batch weighing this
 
     def __post_init__(self):
         for f in ("num_filts", "scale_factor"):
@@ -207,7 +210,8 @@ def epoch_batches(ds, sampler, cfg: TrainConfig, epoch: int, skip: int = 0):
 # %% ../nbs/10_trainGround.ipynb #535b8570
 _RESUME_IGNORED = ("epochs", "device", "num_workers", "out")   # not part of a run's recipe
 _RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune, and reweigh privacy
-                      *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps", "adv_refit", "midway")
+                      *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps", "adv_refit", "midway",
+                      "balance_decay")
 
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
@@ -267,13 +271,20 @@ def partial_guess(key: torch.Tensor, cand: torch.Tensor, rho: float, g: torch.Ge
     top = lambda s, n: torch.zeros_like(key).scatter_(-1, s.topk(n, -1).indices, True) if n else torch.zeros_like(key)
     return top(r.masked_fill(~key, -1), t) | top(r.masked_fill(~(cand & ~key), -1), k - t)
 
-def balance_loss(z: torch.Tensor, k: int) -> torch.Tensor:
+def balance_loss(z: torch.Tensor, k: int, running: dict | None = None, decay: float = 0.0) -> torch.Tensor:
     "Per position of dense codes z (B, L, m): usage toward k/m, mean sign toward 0, mean log-magnitude toward the map's (soft top-k)."
+    # The statistics are this batch's, or with `running` (a dict the caller keeps) running means over batches, each
+    # batch weighing `decay`, with this batch's gradient: a batch of 16 estimates a position's usage to +-0.12, which
+    # is all the usage term sees once the positions are within that of k/m.
     a = z.abs(); thr = a.topk(k, -1).values[..., -1:].detach()
     soft = torch.sigmoid((a - thr) / (0.1 * thr))            # ~1 in the support, ~0 outside
-    usage = soft.mean(0); p = k / z.shape[-1]
-    sign = (soft * torch.tanh(z / thr)).mean(0) / usage.clamp_min(1e-3)
-    lm = (soft * a.clamp_min(1e-12).log()).sum(0) / soft.sum(0).clamp_min(1e-3)
+    s = torch.stack([soft.mean(0), (soft * torch.tanh(z / thr)).mean(0), (soft * a.clamp_min(1e-12).log()).mean(0)])
+    if running is not None:
+        run = s.detach() if running.get("stats") is None else (1 - decay) * running["stats"] + decay * s.detach()
+        running["stats"] = run
+        s = run + (s - s.detach())                          # the running value, this batch's gradient
+    usage, p = s[0], k / z.shape[-1]
+    sign, lm = s[1] / usage.clamp_min(1e-3), s[2] / usage.clamp_min(1e-3)
     return ((usage - p) / p).square().mean() + sign.square().mean() + (lm - lm.mean(-1, keepdim=True)).square().mean()
 
 def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: bytes) -> tuple[torch.Tensor, torch.Tensor]:
@@ -352,7 +363,7 @@ class _Adversaries:
     def state(self) -> dict:
         inv = {k: x for n, net in self.inverses.items() for k, x in ((_STATE_KEYS[n], net.state_dict()), (_STATE_KEYS[n] + "_opt", self.inv_opts[n].state_dict()))}
         return dict(dist=self.dist.state_dict(), opt=self.opt.state_dict(), g=self.g.get_state(), scale=self.scale,
-                    lam=self.lam, rec_ema=self.rec_ema, feat=self.feat, stats=self.stats) | inv
+                    lam=self.lam, rec_ema=self.rec_ema, feat=self.feat, stats=self.stats, running=self.running) | inv
     def load(self, s: dict):
         # a run resumed with a new adversary (a term switched on, features added) keeps that adversary's fresh warm-up
         if s["feat"] is not None and s["feat"][0].shape == (self.dist.net[0].in_features,):
@@ -361,6 +372,7 @@ class _Adversaries:
             if _STATE_KEYS[n] in s: net.load_state_dict(s[_STATE_KEYS[n]]); self.inv_opts[n].load_state_dict(s[_STATE_KEYS[n] + "_opt"])
         self.g.set_state(s["g"])
         self.scale, self.lam, self.rec_ema, self.stats = s["scale"], s["lam"], s["rec_ema"], s["stats"]
+        self.running = s.get("running", {})
 
     def _fit_inverses(self, model: SparseGroupAE, code: torch.Tensor, x_pub: torch.Tensor):
         "The inverses learn on this batch first: E' on (decode(code), code), E'_d on (decode(public), code), as in the attacks lab."
@@ -385,13 +397,16 @@ class PrivacyTerms(_Adversaries):
         self.weights = {t: w for t, w in cfg.privacy_weights.items() if w > 0}
         self.g = torch.Generator().manual_seed(cfg.seed + 7)
         self.scale, self.lam, self.rec_ema, self.stats = {}, cfg.privacy_lambda, None, dict(mean_image=images.mean(0))   # w_public's target
+        self.running = {}                                     # balance_loss's running statistics (balance_decay)
         self.new_adversaries(model.eval(), images, hashlib.sha256(f"privacy-warm-up-{cfg.seed}".encode()).digest())
+        if cfg.balance_decay and "balance" in self.weights:              # running statistics start from these images
+            with torch.no_grad(): balance_loss(model.neck.linear(model.encoder(images)), self.k, self.running)
 
     def terms(self, model: SparseGroupAE, x: torch.Tensor, z: torch.Tensor, code: torch.Tensor, step: int) -> dict:
         "Each privacy term's value on a batch (after one update of the adversaries on it)."
         from sparsegroups.attacks import _residual, _standard
         w, out = self.weights, {}
-        if "balance" in w: out["balance"] = balance_loss(z, self.k)
+        if "balance" in w: out["balance"] = balance_loss(z, self.k, *((self.running, self.cfg.balance_decay) if self.cfg.balance_decay else ()))
         if not set(w) - {"balance"}: return out
         public, key = publish_in_loop(code, x, self.k_prime, hashlib.sha256(f"privacy-{self.cfg.seed}-{step}".encode()).digest())
         cand = public != 0
