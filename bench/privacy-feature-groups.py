@@ -1,8 +1,8 @@
 """Which feature group of the attacks lab's distinguisher carries the leak: a distinguisher per group, held-out precision and AUC.
 
-`.venv/bin/python bench/privacy-feature-groups.py MODEL` (a shipped model name or a model.pt) fits E', E'_d and one
-distinguisher per feature subset on the first 1,024 celeba64 train faces (768 to learn, 256 held out), scheme `ours`
-at k' = 360; about 5 minutes on one core.
+`.venv/bin/python bench/privacy-feature-groups.py MODEL [SCHEME]` (a shipped model name or a model.pt) fits E', E'_d
+and one distinguisher per feature subset on the first 1,024 celeba64 train faces (768 to learn, 256 held out), scheme
+SCHEME (default `ours`) at k' = 360; about 5 minutes on one core.
 """
 import sys, torch, hashlib, torch.nn.functional as F
 from sparsegroups.model import load
@@ -10,15 +10,16 @@ from sparsegroups.data import load_dataset
 from sparsegroups import attacks as A
 torch.set_num_threads(1)
 model = load(sys.argv[1]).eval()
+scheme = sys.argv[2] if len(sys.argv) > 2 else "ours"
 ds = load_dataset("celeba64", split="train")
 n = 1024
 x = torch.stack([ds[i]["image"] for i in range(n)])
-know = A.learn(model, x, 360, "ours", n_train=768, n_holdout=256, inverse_steps=150, denoise_steps=60,
+know = A.learn(model, x, 360, scheme, n_train=768, n_holdout=256, inverse_steps=150, denoise_steps=60,
                distinguisher_steps=0, keynet_steps=0, identifier_steps=0)
 tr, ho = know.split
 code = know.codes
 own = lambda s: hashlib.sha256(f"fg-{s}".encode()).digest()
-pub = {s: A.publish("ours", code[j], 360, own(s), x[j], know.positions, model) for s, j in (("tr", tr), ("ho", ho))}
+pub = {s: A.publish(scheme, code[j], 360, own(s), x[j], know.positions, model) for s, j in (("tr", tr), ("ho", ho))}
 f = {s: A.attack_features(model, p, know) for s, p in pub.items()}
 lab = {s: code[j] != 0 for s, j in (("tr", tr), ("ho", ho))}
 groups = {"entry": range(0, 7), "owner1": range(7, 10), "owner2": range(10, 13), "E'": range(13, 16), "E'_d": range(16, 19)}

@@ -563,4 +563,6 @@ d = { 'settings': { 'branch': 'main',
                                     'sparsegroups.train.runs_dir': ('trainground.html#runs_dir', 'sparsegroups/train.py'),
                                     'sparsegroups.train.ship': ('trainground.html#ship', 'sparsegroups/train.py'),
                                     'sparsegroups.train.train': ('trainground.html#train', 'sparsegroups/train.py'),
+                                    'sparsegroups.train.training_positions': ( 'trainground.html#training_positions',
+                                                                               'sparsegroups/train.py'),
                                     'sparsegroups.train.write_results': ('trainground.html#write_results', 'sparsegroups/train.py')}}}

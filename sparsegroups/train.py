@@ -21,7 +21,7 @@ from .metrics import psnr, ssim
 __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data',
            'reconstruction_metrics', 'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'publish_in_loop',
            'attack_state', 'privacy_features', 'PrivacyTerms', 'Trainer', 'check_run_dir', 'create_run_dir',
-           'loss_figure', 'write_results', 'train', 'evaluate', 'lr_phases', 'model_card', 'ship']
+           'loss_figure', 'write_results', 'train', 'evaluate', 'lr_phases', 'model_card', 'training_positions', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #a3b48681
 PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher", "inverse", "denoise")   # TrainConfig.w_<term>, see "Privacy-aware training"
@@ -699,9 +699,19 @@ Reproduce the training: {reproduce}{' (the main job, `bash run.sh`, trains this 
 Reproduce the test figures: `sparsegroups evaluate {name} --split test`.
 """ + _privacy_card(metrics, privacy)
 
+def training_positions(model: str | Path, config: dict, batch: int = 256) -> dict:
+    "`position_stats` of a model's codes of its run's training images: what the +positions schemes draw fakes from (an adversary gets the same from public faces)."
+    from sparsegroups.ambiguation import position_stats
+    cfg = TrainConfig.from_dict(config)
+    ds, net = run_data(cfg, "train"), load(model)
+    with torch.no_grad():
+        codes = [net.encode(torch.stack([ds[i]["image"] for i in range(s, min(s + batch, len(ds)))])) for s in range(0, len(ds), batch)]
+    return position_stats(torch.cat(codes))
+
 def ship(run: str | Path, name: str, force: bool = False, models: Path | None = None, attacks: str | Path | None = None,
          scheme: str | None = None, k_prime: int | None = None) -> Path:
     "Copy runs/<run>/model.pt to data/models/<name>.pt with a model card <name>.md; attacks: a results.json for the card's privacy section, whose scheme and k' (or the given ones) become the share default."
+    # A +positions default scheme also records `training_positions`, the statistics its fakes follow.
     from sparsegroups.model import models_dir
     run = Path(run)
     if not (run / "model.pt").is_file() or not (run / "metrics.json").is_file():
@@ -720,6 +730,10 @@ def ship(run: str | Path, name: str, force: bool = False, models: Path | None = 
         point, k_prime = frontier_point(results, scheme), k_prime or results["k_prime"]
     if scheme or k_prime:                                       # the scheme `sparsegroups share --model name` defaults to
         rec = dict(obj["extra"].get("privacy") or {}) | {f: v for f, v in (("scheme", scheme), ("k_prime", k_prime)) if v}
+        a = metrics["architecture"]
+        rec.setdefault("k_prime", min(2 * a["k"], a["m"])); rec.setdefault("scheme", "ours")   # what share would default to
+        if rec.get("scheme", "ours").endswith("+positions") and rec.get("positions") is None:
+            rec["positions"] = training_positions(run / "model.pt", metrics["config"])
         obj["extra"]["privacy"] = rec
         metrics["privacy"] = (metrics.get("privacy") or dict(weights={}, final_lambda=float("nan"))) | rec
     atomic_write(pt, lambda f: torch.save(obj, f))

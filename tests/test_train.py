@@ -150,3 +150,26 @@ def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
     assert rc == 2 and "privacy weights must be numbers >= 0" in err and "Traceback" not in err
     rc, err = run_main("train", *TINY, "--w-public", "1", "--adv-refit", "-3", "--out", str(tmp_path))
     assert rc == 2 and "adv_refit must be an integer >= 0" in err and "Traceback" not in err
+
+def test_ship_records_the_share_default_and_the_positions_its_fakes_follow(tmp_path, monkeypatch):
+    import torch
+    from sparsegroups.ambiguation import position_stats
+    from sparsegroups.data import lfw_mini
+    from sparsegroups.share import privacy_settings
+    assert run_main("train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "r")[0] == 0
+    monkeypatch.setenv("SPARSEGROUPS_MODELS", str(tmp_path / "models"))
+    rc, err = run_main("ship", str(tmp_path / "r"), "--as", "tiny-p", "--scheme", "ours+positions")
+    assert rc == 0, err
+    net, extra = load("tiny-p", return_extra=True)
+    k_prime = min(2 * net.config.k, net.config.m)
+    assert extra["privacy"]["scheme"] == "ours+positions" and extra["privacy"]["k_prime"] == k_prime
+    ds = lfw_mini("train")                                     # the run's 40 training images (--max-images 40)
+    with torch.no_grad(): want = position_stats(net.encode(torch.stack([ds[i]["image"] for i in range(40)])))
+    for t in ("prior", "positive"): torch.testing.assert_close(extra["privacy"]["positions"][t], want[t])
+    ps = privacy_settings(net, "tiny-p", extra)
+    assert ps["scheme"] == "ours+positions" and ps["positions"] is extra["privacy"]["positions"] and ps["k_prime"] == k_prime
+    assert "defaults to scheme `ours+positions`" in (tmp_path / "models" / "tiny-p.md").read_text()
+    rc, err = run_main("ship", str(tmp_path / "r"), "--as", "tiny-p", "--scheme", "ours")
+    assert rc == 2 and "tiny-p.pt exists; pass force=True (--force)" in err and "Traceback" not in err
+    assert run_main("ship", str(tmp_path / "r"), "--as", "tiny-p", "--scheme", "ours", "--force")[0] == 0
+    assert load("tiny-p", return_extra=True)[1]["privacy"] == {"scheme": "ours", "k_prime": k_prime}   # ours draws no positions
