@@ -192,7 +192,7 @@ def _add_share_parsers(sub):
     sz.add_argument("--data", help="data set (default: the model's name)")
     sz.add_argument("--split", default="test")
     sz.add_argument("--n", type=int, help="only the first N images")
-    sz.add_argument("--k-prime", type=int, default=None, metavar="K", help="default: min(2k, m)")
+    sz.add_argument("--k-prime", type=int, default=None, metavar="K", help="default: the model's (as share), else min(2k, m)")
     sz.add_argument("--step", type=float, default=None, help="quantizer step (default 0.375)")
     sz.add_argument("--out", help="write the full results (per image) to this JSON file")
     sz.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -391,11 +391,11 @@ def aead_open(blob: bytes, key: bytes) -> bytes:
     return ChaCha20Poly1305(key).decrypt(blob[:AEAD_NONCE_BYTES], blob[AEAD_NONCE_BYTES:], None)
 
 # %% ../nbs/13_share.ipynb #623286ae
-def _size_rows(net, mid: str, items: list, kp: int, step: float, secret: bytes) -> list[dict]:
+def _size_rows(net, mid: str, items: list, kp: int, step: float, secret: bytes, scheme: str = "ours", positions: dict | None = None) -> list[dict]:
     "Share, read back, reveal and peek a batch; per image its bytes and PSNRs, and JPEG, WebP and AEAD bytes at its PSNR."
     from sparsegroups.metrics import bytes_at_psnr
     x = to_8bit(torch.stack([it["image"] for it in items]))
-    pairs = share(net, mid, x, kp, secret, step)
+    pairs = share(net, mid, x, kp, secret, step, scheme=scheme, positions=positions)
     with torch.no_grad(): exact = to_8bit(net.decode(net.encode(x)))
     x_trusted = to_8bit(torch.stack([reveal(p, k, net, mid) for p, k in pairs]))     # parsed back from the bytes
     x_peek = to_8bit(torch.stack([peek(p, net, mid) for p, _ in pairs]))
@@ -447,17 +447,18 @@ def size_benchmark(model="celeba64", # shipped name or checkpoint path
                    data: str | None = None, # data set (sparsegroups.data.load_dataset); None: the model's training data, else its name
                    split: str = "test",
                    n: int | None = None, # first n images; None: all
-                   k_prime: int | None = None, # None: min(2k, m)
+                   k_prime: int | None = None, # None: the model's privacy record's, else min(2k, m)
                    step: float = STEP,
                    batch: int = 64,
                    progress: bool = False,
                   ) -> dict:
-    "Public and key bytes, trusted PSNR, JPEG/WebP bytes and the AEAD reference at that PSNR, per image, with a summary."
+    "Public and key bytes, trusted PSNR, JPEG/WebP bytes and the AEAD reference at that PSNR, per image, with a summary (the model's default scheme, as `share`)."
     from sparsegroups.data import load_dataset
     net, mid, extra = load_model(model, return_extra=True)
     c = net.config
-    kp = min(2 * c.k, c.m) if k_prime is None else k_prime
-    ds = load_dataset(data or (extra.get("metrics") or {}).get("config", {}).get("data") or mid, split=split)
+    ps = privacy_settings(net, mid, extra, None, k_prime)
+    kp, data = ps["k_prime"], data or (extra.get("metrics") or {}).get("config", {}).get("data") or mid
+    ds = load_dataset(data, split=split)
     N = len(ds) if n is None else min(n, len(ds))
     bar = None
     if progress:
@@ -466,12 +467,12 @@ def size_benchmark(model="celeba64", # shipped name or checkpoint path
     rows = []
     for i in range(0, N, batch):
         items = [ds[j] for j in range(i, min(i + batch, N))]
-        rows += _size_rows(net, mid, items, kp, step, b"sparsegroups size benchmark secret")
+        rows += _size_rows(net, mid, items, kp, step, b"sparsegroups size benchmark secret", ps["scheme"], ps["positions"])
         if bar: bar.update(len(items))
     if bar: bar.close()
     summary, targets = _size_summary(rows, c.L, c.k, kp)
-    return dict(name=f"sizes-{mid}", description=f"sparsegroups share: {mid} on the {data or mid} {split} split, "
+    return dict(name=f"sizes-{mid}", description=f"sparsegroups share: {mid} on the {data} {split} split, scheme {ps['scheme']}, "
                 f"k'={kp}, quantizer step {step} of the threshold, format version {FORMAT_VERSION}",
-                config=dict(model=mid, weights=weights_hash(net)[:8].hex(), data=data or mid, split=split, L=c.L, m=c.m,
-                            k=c.k, k_prime=kp, step=step, image=list(c.image), format_version=FORMAT_VERSION),
+                config=dict(model=mid, weights=weights_hash(net)[:8].hex(), data=data, split=split, L=c.L, m=c.m,
+                            k=c.k, k_prime=kp, scheme=ps["scheme"], step=step, image=list(c.image), format_version=FORMAT_VERSION),
                 summary=summary, targets=targets, images=rows)

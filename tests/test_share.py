@@ -392,6 +392,16 @@ def test_privacy_record_sets_the_share_default(private_models, tmp_path):
     with pytest.raises(SystemExit) as e: main(["share", str(face), "--model", "lfw-private", "--secret", str(secret), "--out", str(tmp_path), "--scheme", "rot13"])
     assert e.value.code == 2
 
+def test_sizes_measure_the_models_default_scheme(private_models, tmp_path):
+    "sizes --model NAME shares with the scheme and k' of the model's privacy record, as share does, and says which."
+    rc, out, err = main_cli("sizes", "--model", "lfw-private", "--n", "2", "--json", "--quiet")
+    assert rc == 0, err
+    r = json.loads(out)
+    assert (r["config"]["scheme"], r["config"]["k_prime"], r["config"]["data"]) == ("ours+positions", 24, "lfw-mini")
+    assert r["summary"]["key_bytes"] == S.key_nbytes(L, K, 24) and "scheme ours+positions, k'=24" in r["description"]
+    rc, out, err = main_cli("sizes", "--model", "lfw-mini", "--n", "2", "--json", "--quiet")
+    assert rc == 0 and (json.loads(out)["config"]["scheme"], json.loads(out)["config"]["k_prime"]) == ("ours", 2 * K)
+
 def test_every_scheme_shares_and_reveals():
     "Every scheme the attacks score can be shared: k' non-zeros per map, the key opens the trusted picture within the quantizer's loss."
     from sparsegroups.ambiguation import position_stats
