@@ -39,6 +39,8 @@ def _check_privacy_options(cfg, a):
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1 or not cfg.adv_lr > 0 or not cfg.privacy_lambda > 0:
         raise ValueError(f"adv_steps must be a positive integer, adv_lr and privacy_lambda positive, "
                          f"got {steps!r}, {cfg.adv_lr!r}, {cfg.privacy_lambda!r}")
+    if cfg.privacy_scheme not in ("ours", "ours+positions"):
+        raise ValueError(f"privacy_scheme={cfg.privacy_scheme!r}: valid are 'ours' and 'ours+positions' (the schemes `share` runs without a decoy)")
     if cfg.midway not in ("random", "attack"):
         raise ValueError(f"midway={cfg.midway!r}: valid are 'random' (a k-subset with 50-95% true entries) and 'attack' (the re-encoding attack's own states)")
     if isinstance(refit, bool) or not isinstance(refit, int) or refit < 0:
@@ -92,6 +94,7 @@ class TrainConfig(DictConfig):
     midway: str = "random"          # the re-encoding terms' second state: "random" k-subset or the "attack"'s own iterations
     adv_refit: int = 0              # every N steps fresh adversaries, fitted to the current model as an attacker would (0: never)
     balance_decay: float = 0.0      # w_balance's statistics: this batch's (0) or running means, each batch weighing this
+    privacy_scheme: str = "ours"    # the ambiguation in the loop: "ours", or "ours+positions" (fakes follow the position statistics)
 
     def __post_init__(self):
         for f in ("num_filts", "scale_factor"):
@@ -287,10 +290,10 @@ def balance_loss(z: torch.Tensor, k: int, running: dict | None = None, decay: fl
     sign, lm = s[1] / usage.clamp_min(1e-3), s[2] / usage.clamp_min(1e-3)
     return ((usage - p) / p).square().mean() + sign.square().mean() + (lm - lm.mean(-1, keepdim=True)).square().mean()
 
-def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: bytes) -> tuple[torch.Tensor, torch.Tensor]:
-    "(public, key): `ambiguate`'s fakes for the detached code, scaled with each map's smallest true magnitude so gradients see how fakes follow the code."
+def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: bytes, positions: dict | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    "(public, key): `ambiguate`'s fakes (with `positions`: scheme ours+positions) for the detached code, scaled with each map's smallest true magnitude so gradients see how fakes follow the code."
     from sparsegroups.ambiguation import ambiguate
-    pub, key = ambiguate(code.detach().float(), k_prime, secret, images=x)
+    pub, key = ambiguate(code.detach().float(), k_prime, secret, images=x, positions=positions)
     smallest = lambda c: c.abs().masked_fill(~key, float("inf")).amin(-1, keepdim=True)
     return code + (pub - code.detach()) * (smallest(code) / smallest(code.detach())), key
 
@@ -341,10 +344,12 @@ class _Adversaries:
     def new_adversaries(self, model: SparseGroupAE, images: torch.Tensor, secret: bytes):
         "Fresh code statistics, E', E'_d and distinguisher (new weights and optimizers) fitted to the model on these images and fakes drawn with this secret."
         from sparsegroups.attacks import Distinguisher, code_statistics
+        from sparsegroups.ambiguation import position_stats
         with torch.no_grad():
             code = model.encode(images)
             self.stats = code_statistics(code) | dict(mean_image=self.stats["mean_image"])
-            public, key = publish_in_loop(code, images, self.k_prime, secret)
+            if self.cfg.privacy_scheme == "ours+positions": self.stats["positions"] = position_stats(code)
+            public, key = publish_in_loop(code, images, self.k_prime, secret, self.stats.get("positions"))
         self.inverses, self.inv_opts = {}, {}
         if {"inverse", "denoise"} & set(self.weights): self._warm_up_inverses(model, code, images, public)
         self.dist = Distinguisher(13 + 3 * len(self.inverses))
@@ -408,7 +413,7 @@ class PrivacyTerms(_Adversaries):
         w, out = self.weights, {}
         if "balance" in w: out["balance"] = balance_loss(z, self.k, *((self.running, self.cfg.balance_decay) if self.cfg.balance_decay else ()))
         if not set(w) - {"balance"}: return out
-        public, key = publish_in_loop(code, x, self.k_prime, hashlib.sha256(f"privacy-{self.cfg.seed}-{step}".encode()).digest())
+        public, key = publish_in_loop(code, x, self.k_prime, hashlib.sha256(f"privacy-{self.cfg.seed}-{step}".encode()).digest(), self.stats.get("positions"))
         cand = public != 0
         x_pub = model.decode(public)
         if "public" in w: out["public"] = F.mse_loss(x_pub, self.stats["mean_image"].expand_as(x_pub))
