@@ -21,7 +21,7 @@ from .metrics import psnr, ssim
 __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data',
            'reconstruction_metrics', 'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'publish_in_loop',
            'attack_state', 'privacy_features', 'PrivacyTerms', 'Trainer', 'check_run_dir', 'create_run_dir',
-           'loss_figure', 'write_results', 'train', 'evaluate', 'lr_phases', 'model_card', 'training_positions', 'ship']
+           'loss_figure', 'write_results', 'train', 'evaluate', 'training_positions', 'lr_phases', 'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #a3b48681
 PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher", "inverse", "denoise")   # TrainConfig.w_<term>, see "Privacy-aware training"
@@ -657,6 +657,16 @@ _PREP = {"celeba": "128x128 centre crop of the 178x218 aligned CelebA images (ro
          "lfw-mini": "the first 100 images of skimage.data.lfw_subset() (the LFW faces, 25x25), resized to 32x32 with cv2.INTER_LINEAR, seeded 80/10/10 split",
          "cyale": "Cropped Yale B PGMs as stored (grayscale, height 192 x width 168)"}
 
+# %% ../nbs/10_trainGround.ipynb #02ec9c85
+def training_positions(model: str | Path, config: dict, batch: int = 256) -> dict:
+    "`position_stats` of a model's codes of its run's training images: what the +positions schemes draw fakes from (an adversary gets the same from public faces)."
+    from sparsegroups.ambiguation import position_stats
+    cfg = TrainConfig.from_dict(config)
+    ds, net = run_data(cfg, "train"), load(model)
+    with torch.no_grad():
+        codes = [net.encode(torch.stack([ds[i]["image"] for i in range(s, min(s + batch, len(ds)))])) for s in range(0, len(ds), batch)]
+    return position_stats(torch.cat(codes))
+
 # %% ../nbs/10_trainGround.ipynb #eef67c0e
 def lr_phases(history: dict) -> list[tuple[int, float]]:
     "(last epoch, learning rate) of each training phase: a jump of 2x or more in the epoch-end lr marks a resume with --lr."
@@ -703,15 +713,6 @@ Sparse-group autoencoder (`sparsegroups.model.SparseGroupAE`), `sparsegroups.mod
 Reproduce the training: {reproduce}{' (the main job, `bash run.sh`, trains this same recipe)' if c['data'] == 'lfw-mini' else ''}.
 Reproduce the test figures: `sparsegroups evaluate {name} --split test`.
 """ + _privacy_card(metrics, privacy)
-
-def training_positions(model: str | Path, config: dict, batch: int = 256) -> dict:
-    "`position_stats` of a model's codes of its run's training images: what the +positions schemes draw fakes from (an adversary gets the same from public faces)."
-    from sparsegroups.ambiguation import position_stats
-    cfg = TrainConfig.from_dict(config)
-    ds, net = run_data(cfg, "train"), load(model)
-    with torch.no_grad():
-        codes = [net.encode(torch.stack([ds[i]["image"] for i in range(s, min(s + batch, len(ds)))])) for s in range(0, len(ds), batch)]
-    return position_stats(torch.cat(codes))
 
 def ship(run: str | Path, name: str, force: bool = False, models: Path | None = None, attacks: str | Path | None = None,
          scheme: str | None = None, k_prime: int | None = None) -> Path:
