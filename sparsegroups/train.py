@@ -738,7 +738,7 @@ def ship(run: str | Path, name: str, force: bool = False, models: Path | None = 
         rec = dict(obj["extra"].get("privacy") or {}) | {f: v for f, v in (("scheme", scheme), ("k_prime", k_prime)) if v}
         a = metrics["architecture"]
         rec.setdefault("k_prime", min(2 * a["k"], a["m"])); rec.setdefault("scheme", "ours")   # what share would default to
-        if rec.get("scheme", "ours").endswith("+positions") and rec.get("positions") is None:
+        if rec["scheme"].endswith("+positions") and rec.get("positions") is None:
             rec["positions"] = training_positions(run / "model.pt", metrics["config"])
         obj["extra"]["privacy"] = rec
         metrics["privacy"] = (metrics.get("privacy") or dict(weights={}, final_lambda=float("nan"))) | rec
