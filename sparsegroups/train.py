@@ -411,7 +411,7 @@ class PrivacyTerms(_Adversaries):
         "Each privacy term's value on a batch (after one update of the adversaries on it)."
         from sparsegroups.attacks import _residual, _standard
         w, out = self.weights, {}
-        if "balance" in w: out["balance"] = balance_loss(z, self.k, *((self.running, self.cfg.balance_decay) if self.cfg.balance_decay else ()))
+        if "balance" in w: out["balance"] = balance_loss(z, self.k, self.running if self.cfg.balance_decay else None, self.cfg.balance_decay)
         if not set(w) - {"balance"}: return out
         public, key = publish_in_loop(code, x, self.k_prime, hashlib.sha256(f"privacy-{self.cfg.seed}-{step}".encode()).digest(), self.stats.get("positions"))
         cand = public != 0
