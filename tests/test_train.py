@@ -121,7 +121,7 @@ def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
     from sparsegroups.data import lfw_mini
     assert run_main("train", *TINY, "--epochs", "2", "--out", str(tmp_path), "--name", "base")[0] == 0
     base = tmp_path / "base" / "model.pt"
-    args = ["train", *TINY, *PRIVACY, "--adv-refit", "7", "--balance-decay", "0.1", "--init", str(base), "--out", str(tmp_path)]
+    args = ["train", *TINY, *PRIVACY, "--adv-refit", "7", "--balance-decay", "0.1", "--balance-usage", "hard", "--init", str(base), "--out", str(tmp_path)]
     assert run_main(*args, "--epochs", "2", "--name", "straight")[0] == 0
     assert run_main(*args, "--epochs", "1", "--name", "cut")[0] == 0
     rc, err = run_main(*args, "--epochs", "2", "--name", "cut", "--resume")
