@@ -288,10 +288,10 @@ def balance_loss(z: torch.Tensor, k: int, running: dict | None = None, decay: fl
     # no gradient through the support (only through tanh, small for large entries): in `priv-f` the signs drifted
     # (sign term 0.025 -> 0.102) and the lab's distinguisher rose 0.561 -> 0.602. Kept as run; see the README.
     a = z.abs(); thr = a.topk(k, -1).values[..., -1:].detach()
-    if usage == "hard":
-        soft = (a >= thr).float(); used = soft + (a / thr - (a / thr).detach())
-    else: soft = used = torch.sigmoid((a - thr) / (0.1 * thr))   # ~1 in the support, ~0 outside
-    s = torch.stack([used.mean(0), (soft * torch.tanh(z / thr)).mean(0), (soft * a.clamp_min(1e-12).log()).mean(0)])
+    if usage == "hard":                                     # w: each entry's weight in the support
+        r = a / thr; w = (a >= thr).float(); used = w + (r - r.detach())
+    else: w = used = torch.sigmoid((a - thr) / (0.1 * thr))  # ~1 in the support, ~0 outside
+    s = torch.stack([used.mean(0), (w * torch.tanh(z / thr)).mean(0), (w * a.clamp_min(1e-12).log()).mean(0)])
     if running is not None:
         run = s.detach() if running.get("stats") is None else (1 - decay) * running["stats"] + decay * s.detach()
         running["stats"] = run
