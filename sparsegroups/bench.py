@@ -46,7 +46,7 @@ def _reference_downii_forward(self, x):
     "DownII as the reference computes it: 5x5 conv at full resolution, then the strided 1x1 conv."
     h = F.conv2d(F.leaky_relu(self.conv1(x)), self.conv2.weight, self.conv2.bias, padding=2)
     h = self.bn(F.conv2d(h, self.conv3.weight, self.conv3.bias, stride=self.conv2.stride))
-    return F.leaky_relu(h + self.res(x))
+    return F.leaky_relu(h + F.conv2d(x, self.res.weight, self.res.bias, stride=self.s))
 
 def reference_style(model: SparseGroupAE) -> SparseGroupAE:
     "A copy of `model` that computes the same function the way the reference code does (for timing baselines)."

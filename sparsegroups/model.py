@@ -92,23 +92,29 @@ def _up(x: torch.Tensor, s: int) -> torch.Tensor:
     "Bilinear upsampling by an integer factor (identity for s = 1)."
     return x if s == 1 else F.interpolate(x, scale_factor=s, mode="bilinear", align_corners=False)
 
+def _every(x: torch.Tensor, s: int) -> torch.Tensor:
+    "Every s-th pixel: what a 1x1 conv with stride s reads."
+    # The residual 1x1 convs read x[..., ::s, ::s] at stride 1, the same sum: torch 2.13.0's CPU weight gradient of a
+    # strided 1x1 conv on a 3-channel channels_last input corrupts the heap (one thread) or hangs (two) on an AMD EPYC.
+    return x if s == 1 else x[..., ::s, ::s]
+
 class DownI(nn.Module):
     "Main encoder block: (B, in, H, W) -> (B, out, H/s, W/s)."
     def __init__(self, cin: int, cout: int, s: int):
         super().__init__()
-        self.res = nn.Conv2d(cin, cout, 1, stride=s)
+        self.s, self.res = s, nn.Conv2d(cin, cout, 1)
         self.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
         self.conv2 = nn.Conv2d(cout, cout, 5, padding=2, stride=s, groups=5)
         self.bn = nn.BatchNorm2d(cout)
     def forward(self, x):
         h = self.bn(self.conv2(F.leaky_relu(self.conv1(x), inplace=True)))
-        return F.leaky_relu(h.add_(self.res(x)), inplace=True)  # in place: no backward needs these outputs
+        return F.leaky_relu(h.add_(self.res(_every(x, self.s))), inplace=True)  # in place: no backward needs these outputs
 
 class DownII(nn.Module):
     "Side branch straight to the bottleneck: (B, in, H, W) -> (B, out, H/s, W/s)."
     def __init__(self, cin: int, cout: int, s: int):
         super().__init__()
-        self.res = nn.Conv2d(cin, cout, 1, stride=s)
+        self.s, self.res = s, nn.Conv2d(cin, cout, 1)
         self.conv1 = nn.Conv2d(cin, cin, 3, padding=1)
         # The reference runs this 5x5 conv at full resolution and lets the 1x1 conv3 keep every s-th pixel.
         # Striding the 5x5 conv itself computes exactly those pixels (same weights, s^2 less work).
@@ -117,7 +123,7 @@ class DownII(nn.Module):
         self.bn = nn.BatchNorm2d(cout)
     def forward(self, x):
         h = self.bn(self.conv3(self.conv2(F.leaky_relu(self.conv1(x), inplace=True))))
-        return F.leaky_relu(h.add_(self.res(x)), inplace=True)
+        return F.leaky_relu(h.add_(self.res(_every(x, self.s))), inplace=True)
 
 class UpI(nn.Module):
     "Main decoder block: (B, in, H, W) -> (B, out, sH, sW)."

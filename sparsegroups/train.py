@@ -47,8 +47,9 @@ def _check_privacy_options(cfg, a):
         raise ValueError(f"adv_refit must be an integer >= 0 (steps between fresh adversaries; 0: never), got {refit!r}")
     if isinstance(cfg.balance_decay, bool) or not isinstance(cfg.balance_decay, (int, float)) or not 0 <= cfg.balance_decay < 1:
         raise ValueError(f"balance_decay must be a number in [0, 1) (0: each batch's own statistics), got {cfg.balance_decay!r}")
-    if cfg.balance_usage not in ("soft", "hard"):
-        raise ValueError(f"balance_usage={cfg.balance_usage!r}: valid are 'soft' (a sigmoid around the threshold) and 'hard' (exact top-k usage, gradient straight through)")
+    if cfg.balance_usage not in ("soft", "hard", "mixed"):
+        raise ValueError(f"balance_usage={cfg.balance_usage!r}: valid are 'soft' (a sigmoid around the threshold), 'hard' (exact top-k "
+                         f"usage, gradient straight through) and 'mixed' (hard usage, soft sign and magnitude statistics)")
 
 
 # %% ../nbs/10_trainGround.ipynb #0b20defa
@@ -96,7 +97,7 @@ class TrainConfig(DictConfig):
     midway: str = "random"          # the re-encoding terms' second state: "random" k-subset or the "attack"'s own iterations
     adv_refit: int = 0              # every N steps fresh adversaries, fitted to the current model as an attacker would (0: never)
     balance_decay: float = 0.0      # w_balance's statistics: this batch's (0) or running means, each batch weighing this
-    balance_usage: str = "soft"     # w_balance's usage: "soft" (sigmoid around the threshold) or "hard" (exact, gradient straight through)
+    balance_usage: str = "soft"     # w_balance's usage: "soft" (sigmoid around the threshold), "hard" (exact, gradient straight through) or "mixed"
     privacy_scheme: str = "ours"    # the ambiguation in the loop: "ours", or "ours+positions" (fakes follow the position statistics)
 
     def __post_init__(self):
@@ -287,18 +288,22 @@ def balance_loss(z: torch.Tensor, k: int, running: dict | None = None, decay: fl
     # and weight, the gradient of |z| / threshold straight through, the same at any distance. Its sign statistic has
     # no gradient through the support (only through tanh, small for large entries): in `priv-f` the signs drifted
     # (sign term 0.025 -> 0.102) and the lab's distinguisher rose 0.561 -> 0.602. Kept as run; see the README.
+    # "mixed": the usage of "hard", the sign and magnitude statistics weighted by the soft support, as "soft" does.
     a = z.abs(); thr = a.topk(k, -1).values[..., -1:].detach()
-    if usage == "hard":                                     # w: each entry's weight in the support
-        r = a / thr; w = (a >= thr).float(); used = w + (r - r.detach())
-    else: w = used = torch.sigmoid((a - thr) / (0.1 * thr))  # ~1 in the support, ~0 outside
-    s = torch.stack([used.mean(0), (w * torch.tanh(z / thr)).mean(0), (w * a.clamp_min(1e-12).log()).mean(0)])
+    soft = torch.sigmoid((a - thr) / (0.1 * thr))           # ~1 in the support, ~0 outside
+    if usage == "soft": used = w = soft
+    else:                                                   # w: each entry's weight in the sign and magnitude statistics
+        r = a / thr; hard = (a >= thr).float(); used = hard + (r - r.detach())
+        w = hard if usage == "hard" else soft
+    s = torch.stack([used.mean(0), w.mean(0), (w * torch.tanh(z / thr)).mean(0), (w * a.clamp_min(1e-12).log()).mean(0)])
     if running is not None:
-        run = s.detach() if running.get("stats") is None else (1 - decay) * running["stats"] + decay * s.detach()
+        old = running.get("stats")
+        run = s.detach() if old is None or old.shape != s.shape else (1 - decay) * old + decay * s.detach()
         running["stats"] = run
         s = run + (s - s.detach())                          # the running value, this batch's gradient
     used, p = s[0], k / z.shape[-1]
-    n = (used if usage == "soft" else used.detach()).clamp_min(1e-3)   # "hard": the straight-through gradient is usage's only
-    sign, lm = s[1] / n, s[2] / n
+    n = (s[1].detach() if usage == "hard" else s[1]).clamp_min(1e-3)   # "hard": the straight-through gradient is usage's only
+    sign, lm = s[2] / n, s[3] / n
     return ((used - p) / p).square().mean() + sign.square().mean() + (lm - lm.mean(-1, keepdim=True)).square().mean()
 
 def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: bytes, positions: dict | None = None) -> tuple[torch.Tensor, torch.Tensor]:
