@@ -15,6 +15,7 @@ def card_figures(name):
 @pytest.mark.parametrize("name,shape,needs", [("lfw-mini", (1, 32, 32), None),
                                                pytest.param("celeba64", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private", (3, 64, 64), "celeba", marks=pytest.mark.slow),
+                                               pytest.param("celeba64-private-v3", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private-v2", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private-v1", (3, 64, 64), "celeba", marks=pytest.mark.slow)])
 def test_shipped_model_matches_its_card(name, shape, needs):
@@ -31,8 +32,11 @@ def test_private_model_carries_its_share_default_and_measured_privacy():
     assert read_checkpoint("celeba64-private")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
     card = (models_dir() / "celeba64-private.md").read_text()
     assert "defaults to scheme `ours` at k' = 360" in card and "private: **no**" in card   # the card says what the lab measured
-    assert card.count("--resume`") == 0 and "--midway attack" in card and "--balance-decay 0.05" in card   # one start, replayed
-    assert "--init celeba64-private-v2" in card and "--init celeba64-private " not in card   # it starts from the model it replaced
+    assert card.count("--resume`") == 0 and "--midway attack" in card and "--balance-usage mixed" in card   # one start, replayed
+    assert "--init celeba64-private-v3" in card and "--init celeba64-private " not in card   # it starts from the model it replaced
+    v3 = (models_dir() / "celeba64-private-v3.md").read_text()
+    assert read_checkpoint("celeba64-private-v3")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
+    assert v3.count("--resume`") == 0 and "--balance-decay 0.05" in v3 and "--init celeba64-private-v2 " in v3 and "private: **no**" in v3
     v2 = (models_dir() / "celeba64-private-v2.md").read_text()
     assert read_checkpoint("celeba64-private-v2")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
     assert v2.count("--resume`") == 1 and "--init celeba64-private-v1 " in v2 and "private: **no**" in v2
