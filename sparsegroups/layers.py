@@ -80,6 +80,8 @@ class GroupedLinear(nn.Module):
         self.L, self.hw, self.m = L, (int(hw[0]), int(hw[1])), m
         self.n = self.hw[0] * self.hw[1]
         self.weight = nn.Parameter(torch.empty(L, m, self.n))  # W_l: (m, n) per group, like nn.Linear(n, m)
+        # per-position selection gains (log scale, zeros: plain top-k); set by training's usage calibration, not by gradients
+        self.register_buffer("gain", torch.zeros(L, m))
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -92,22 +94,25 @@ class GroupedLinear(nn.Module):
             raise ValueError(f"GroupedLinear expects {what} of shape {('B',) + shape[1:]}, got {tuple(t.shape)}")
 
     def linear(self, x: torch.Tensor) -> torch.Tensor:
-        "Dense group projections: (B, L, H', W') -> (B, L, m), before sparsification."
+        "Dense group projections scaled by exp(gain): (B, L, H', W') -> (B, L, m), before sparsification."
+        # The code lives in the gain-scaled domain: the top-k of |W x| exp(gain) is the support and the values are
+        # those scaled entries, so every position can be made to win its share of the supports while `decode` divides
+        # the gain out again: a reconstruction depends on the gain only through the support.
         self._check(x, (0, self.L) + self.hw, "maps")
         B = x.shape[0]
         z = torch.bmm(x.reshape(B, self.L, self.n).transpose(0, 1),   # (L, B, n)
                       self.weight.transpose(1, 2))                     # (L, n, m)
-        return z.transpose(0, 1)                                       # (B, L, m)
+        return z.transpose(0, 1) * self.gain.exp()                     # (B, L, m)
 
     def encode(self, x: torch.Tensor, k: int) -> torch.Tensor:
         "(B, L, H', W') -> k-sparse codes (B, L, m)."
         return KBest(self.linear(x), k, dim=-1)
 
     def decode(self, code: torch.Tensor) -> torch.Tensor:
-        "Tied transpose: codes (B, L, m) -> maps (B, L, H', W'), map_l = code_l @ W_l."
+        "Tied transpose: codes (B, L, m) -> maps (B, L, H', W'), map_l = (code_l exp(-gain_l)) @ W_l."
         self._check(code, (0, self.L, self.m), "codes")
         B = code.shape[0]
-        y = torch.bmm(code.transpose(0, 1), self.weight)                # (L, B, n)
+        y = torch.bmm((code * (-self.gain).exp()).transpose(0, 1), self.weight)   # (L, B, n)
         return y.transpose(0, 1).reshape(B, self.L, *self.hw)
 
     def extra_repr(self) -> str: return f"L={self.L}, hw={self.hw}, n={self.n}, m={self.m}, tied=True"

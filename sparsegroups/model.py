@@ -327,8 +327,11 @@ def load_weights(model: SparseGroupAE, path_or_name, map_location="cpu") -> dict
     _load_state(model, obj["state_dict"], path_or_name)
     return obj["extra"]
 
+_OPTIONAL = ("neck.gain",)   # buffers newer than some checkpoints: their defaults (zero selection gains) stand in
+
 def _load_state(model, sd, where):
     own = model.state_dict()
+    sd = {**{k: own[k] for k in _OPTIONAL if k in own and k not in sd}, **sd}
     missing, unexpected = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
     shapes = [f"{k}: {tuple(sd[k].shape)} vs {tuple(v.shape)}" for k, v in own.items() if k in sd and sd[k].shape != v.shape]
     if missing or unexpected or shapes:

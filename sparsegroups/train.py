@@ -19,9 +19,10 @@ from .metrics import psnr, ssim
 
 # %% auto #0
 __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data',
-           'reconstruction_metrics', 'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'publish_in_loop',
-           'attack_state', 'privacy_features', 'PrivacyTerms', 'Trainer', 'check_run_dir', 'create_run_dir',
-           'loss_figure', 'write_results', 'train', 'evaluate', 'training_positions', 'lr_phases', 'model_card', 'ship']
+           'reconstruction_metrics', 'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'calibrate_gain',
+           'publish_in_loop', 'attack_state', 'privacy_features', 'PrivacyTerms', 'Trainer', 'check_run_dir',
+           'create_run_dir', 'loss_figure', 'write_results', 'train', 'evaluate', 'training_positions', 'lr_phases',
+           'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #a3b48681
 PRIVACY_TERMS = ("balance", "public", "reencode", "distinguisher", "inverse", "denoise")   # TrainConfig.w_<term>, see "Privacy-aware training"
@@ -47,6 +48,9 @@ def _check_privacy_options(cfg, a):
         raise ValueError(f"adv_refit must be an integer >= 0 (steps between fresh adversaries; 0: never), got {refit!r}")
     if isinstance(cfg.balance_decay, bool) or not isinstance(cfg.balance_decay, (int, float)) or not 0 <= cfg.balance_decay < 1:
         raise ValueError(f"balance_decay must be a number in [0, 1) (0: each batch's own statistics), got {cfg.balance_decay!r}")
+    g = cfg.balance_gain
+    if isinstance(g, bool) or not isinstance(g, int) or g < 0:
+        raise ValueError(f"balance_gain must be an integer >= 0 (steps between usage calibrations of the selection gains; 0: off), got {g!r}")
     if cfg.balance_usage not in ("soft", "hard", "mixed"):
         raise ValueError(f"balance_usage={cfg.balance_usage!r}: valid are 'soft' (a sigmoid around the threshold), 'hard' (exact top-k "
                          f"usage, gradient straight through) and 'mixed' (hard usage, soft sign and magnitude statistics)")
@@ -99,6 +103,7 @@ class TrainConfig(DictConfig):
     balance_decay: float = 0.0      # w_balance's statistics: this batch's (0) or running means, each batch weighing this
     balance_usage: str = "soft"     # w_balance's usage: "soft" (sigmoid around the threshold), "hard" (exact, gradient straight through) or "mixed"
     privacy_scheme: str = "ours"    # the ambiguation in the loop: "ours", or "ours+positions" (fakes follow the position statistics)
+    balance_gain: int = 0           # every N steps (and first) the selection gains are set so each position is used k/m of the time (0: off)
 
     def __post_init__(self):
         for f in ("num_filts", "scale_factor"):
@@ -218,7 +223,7 @@ def epoch_batches(ds, sampler, cfg: TrainConfig, epoch: int, skip: int = 0):
 _RESUME_IGNORED = ("epochs", "device", "num_workers", "out")   # not part of a run's recipe
 _RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune, and reweigh privacy
                       *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps", "adv_refit", "midway",
-                      "balance_decay", "balance_usage")
+                      "balance_decay", "balance_usage", "balance_gain")
 
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
@@ -305,6 +310,22 @@ def balance_loss(z: torch.Tensor, k: int, running: dict | None = None, decay: fl
     n = (s[1].detach() if usage == "hard" else s[1]).clamp_min(1e-3)   # "hard": the straight-through gradient is usage's only
     sign, lm = s[2] / n, s[3] / n
     return ((used - p) / p).square().mean() + sign.square().mean() + (lm - lm.mean(-1, keepdim=True)).square().mean()
+
+@torch.no_grad()
+def calibrate_gain(model: SparseGroupAE, images: torch.Tensor, k: int, iters: int = 100, batch: int = 256) -> tuple[float, float]:
+    "Set the selection gains (`GroupedLinear.gain`) so every position of every map is in k/m of these images' top-k supports: (usage spread before, after)."
+    # Exact balance by construction, where the balance term only pulls: the position prior (the prior attack, and the
+    # distinguisher's strongest feature) has nothing left to read on images like these. Each iteration moves a
+    # position's log-gain against its usage error; a common shift of a map's gains changes nothing, so they are centred.
+    z = torch.cat([model.neck.linear(model.encoder(images[i:i + batch])) for i in range(0, len(images), batch)])
+    a, p = z.abs(), k / z.shape[-1]
+    usage = lambda d: torch.zeros_like(a).scatter_(-1, (a * d.exp()).topk(k, -1).indices, 1.0).mean(0)
+    d = torch.zeros_like(model.neck.gain)
+    before = usage(d).std().item()
+    for _ in range(iters): d -= 0.125 * (usage(d) - p) / (p * (1 - p))
+    gain = model.neck.gain + d
+    model.neck.gain.copy_(gain - gain.mean(-1, keepdim=True))
+    return before, usage(d).std().item()
 
 def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: bytes, positions: dict | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     "(public, key): `ambiguate`'s fakes (with `positions`: scheme ours+positions) for the detached code, scaled with each map's smallest true magnitude so gradients see how fakes follow the code."
@@ -530,6 +551,7 @@ class Trainer(_Checkpointing, _BatchLosses):
         amp = dict(device_type=self.device.split(":")[0], dtype=torch.bfloat16, enabled=self.cfg.amp and not self.privacy)
         sums = {}
         for x in epoch_batches(self.train_ds, self.sampler, self.cfg, self.epoch, self.batch_in_epoch):
+            if self.cfg.balance_gain and self.step > 0 and self.step % self.cfg.balance_gain == 0: self._calibrate_gain()
             x = x.to(self.device)
             if self.device == "cpu": x = x.contiguous(memory_format=torch.channels_last)
             loss, opt_loss = self._losses(x, amp, sums)
@@ -543,12 +565,23 @@ class Trainer(_Checkpointing, _BatchLosses):
         self._epoch_privacy = {t: v / max(sums.get("steps", 1), 1) for t, v in sums.items() if t != "steps"}
         return total / max(n, 1), n * self.dist.world / (time.perf_counter() - t0)
 
+    def _calibrate_gain(self):
+        "`calibrate_gain` on 1024 training images drawn for this step (an exact resume draws the same), in eval mode; logged in history['gain']."
+        g = torch.Generator().manual_seed(self.cfg.seed * 1_000_003 + self.step)
+        images = self._train_images(torch.randperm(len(self.train_ds), generator=g)[:1024])
+        was = self.model.training
+        self.model.eval()
+        before, after = calibrate_gain(self.model, images, self.cfg.arch().k)
+        self.model.train(was)
+        self.history.setdefault("gain", []).append([self.step, before, after])
+
     def evaluate(self, ds) -> dict:
         "Mean loss, PSNR and SSIM of the model's reconstructions of a data set."
         return reconstruction_metrics(self.model, ds, self.device, loss=lambda logits, x: _loss_fn(self.cfg, logits, x))
 
     def fit(self) -> dict:
         from tqdm import tqdm
+        if self.cfg.balance_gain and self.step == 0: self._calibrate_gain()     # before the adversaries' warm-up
         if self.cfg.privacy and self.privacy is None: self.privacy = self._start_privacy()
         old = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
