@@ -19,8 +19,8 @@ from .metrics import psnr, ssim
 
 # %% auto #0
 __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init_distributed', 'pick_device', 'run_data',
-           'reconstruction_metrics', 'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'calibrate_gain',
-           'publish_in_loop', 'attack_state', 'privacy_features', 'PrivacyTerms', 'Trainer', 'check_run_dir',
+           'reconstruction_metrics', 'epoch_batches', 'Interrupted', 'partial_guess', 'balance_loss', 'publish_in_loop',
+           'attack_state', 'privacy_features', 'calibrate_gain', 'PrivacyTerms', 'Trainer', 'check_run_dir',
            'create_run_dir', 'loss_figure', 'write_results', 'train', 'evaluate', 'training_positions', 'lr_phases',
            'model_card', 'ship']
 
@@ -311,22 +311,6 @@ def balance_loss(z: torch.Tensor, k: int, running: dict | None = None, decay: fl
     sign, lm = s[2] / n, s[3] / n
     return ((used - p) / p).square().mean() + sign.square().mean() + (lm - lm.mean(-1, keepdim=True)).square().mean()
 
-@torch.no_grad()
-def calibrate_gain(model: SparseGroupAE, images: torch.Tensor, k: int, iters: int = 100, batch: int = 256) -> tuple[float, float]:
-    "Set the selection gains (`GroupedLinear.gain`) so every position of every map is in k/m of these images' top-k supports: (usage spread before, after)."
-    # Exact balance by construction, where the balance term only pulls: the position prior (the prior attack, and the
-    # distinguisher's strongest feature) has nothing left to read on images like these. Each iteration moves a
-    # position's log-gain against its usage error; a common shift of a map's gains changes nothing, so they are centred.
-    z = torch.cat([model.neck.linear(model.encoder(images[i:i + batch])) for i in range(0, len(images), batch)])
-    a, p = z.abs(), k / z.shape[-1]
-    usage = lambda d: torch.zeros_like(a).scatter_(-1, (a * d.exp()).topk(k, -1).indices, 1.0).mean(0)
-    d = torch.zeros_like(model.neck.gain)
-    before = usage(d).std().item()
-    for _ in range(iters): d -= 0.125 * (usage(d) - p) / (p * (1 - p))
-    gain = model.neck.gain + d
-    model.neck.gain.copy_(gain - gain.mean(-1, keepdim=True))
-    return before, usage(d).std().item()
-
 def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: bytes, positions: dict | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     "(public, key): `ambiguate`'s fakes (with `positions`: scheme ours+positions) for the detached code, scaled with each map's smallest true magnitude so gradients see how fakes follow the code."
     from sparsegroups.ambiguation import ambiguate
@@ -363,6 +347,24 @@ def privacy_features(model: SparseGroupAE, public: torch.Tensor, key: torch.Tens
     f = [entry_features(public, stats["prior"], stats["sign_mean"], stats["logmag_mean"])]
     f += [reencode_features(public, z) for z in zs + [z[0] for z in zi.values()]]
     return torch.cat(f, -1), zs, zi
+
+# %% ../nbs/10_trainGround.ipynb #5ab36e2a
+@torch.no_grad()
+def calibrate_gain(model: SparseGroupAE, images: torch.Tensor, k: int, iters: int = 100, batch: int = 256) -> tuple[float, float]:
+    "Set the selection gains (`GroupedLinear.gain`) so every position of every map is in k/m of these images' top-k supports: (usage spread before, after)."
+    # Exact balance by construction, where the balance term only pulls: the position prior (the prior attack, and the
+    # distinguisher's strongest feature) has nothing left to read on images like these. Each iteration moves a
+    # position's log-gain against its usage error; a common shift of a map's gains changes nothing, so they are centred.
+    z = torch.cat([model.neck.linear(model.encoder(images[i:i + batch])) for i in range(0, len(images), batch)])
+    a, p = z.abs(), k / z.shape[-1]
+    usage = lambda d: torch.zeros_like(a).scatter_(-1, (a * d.exp()).topk(k, -1).indices, 1.0).mean(0)
+    d = torch.zeros_like(model.neck.gain)
+    before = usage(d).std().item()
+    for _ in range(iters): d -= 0.125 * (usage(d) - p) / (p * (1 - p))
+    gain = model.neck.gain + d
+    model.neck.gain.copy_(gain - gain.mean(-1, keepdim=True))
+    return before, usage(d).std().item()
+
 
 # %% ../nbs/10_trainGround.ipynb #7fbe54b5
 _STATE_KEYS = {"inverse": "inv", "denoise": "den"}   # an inverse's (weights, optimizer) in a checkpoint: key, key + "_opt"
@@ -516,31 +518,23 @@ class _BatchLosses:
         loss = _loss_fn(self.cfg, logits, x)
         return loss, loss
 
-# %% ../nbs/10_trainGround.ipynb #05abc8b2
-class Trainer(_Checkpointing, _BatchLosses):
-    "Trains one run; `fit()` returns the metrics dict."
-    def __init__(self, cfg: TrainConfig, run_dir: Path, dist: Dist, device: str, progress: bool = True):
-        self.cfg, self.dir, self.dist, self.device, self.progress = cfg, Path(run_dir), dist, device, progress
-        if cfg.privacy and dist.world > 1:      # its terms call the model's parts, past DistributedDataParallel's gradient sync
-            raise ValueError("privacy terms (w_*) train in one process: run them without torchrun")
-        torch.manual_seed(cfg.seed); np.random.seed(cfg.seed); random.seed(cfg.seed)
-        self.model = SparseGroupAE(cfg.arch()).to(device)
-        if cfg.init is not None: load_weights(self.model, cfg.init)
-        if device == "cpu": self.model = self.model.to(memory_format=torch.channels_last)
-        self.net = self.model
-        if dist.world > 1:
-            self.net = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=[int(device.split(":")[1])] if device.startswith("cuda") else None)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr)
-        self.sched = torch.optim.lr_scheduler.ReduceLROnPlateau(self.opt, factor=cfg.plateau_factor,
-                                                                patience=cfg.plateau_patience, min_lr=cfg.min_lr)
-        self.train_ds, self.valid_ds = run_data(cfg, "train"), run_data(cfg, "valid")
-        self.sampler = DistributedSampler(self.train_ds, num_replicas=dist.world, rank=dist.rank, shuffle=True, seed=cfg.seed)
-        self.epoch, self.batch_in_epoch, self.step = 0, 0, 0
-        self.history = {"epoch": [], "train_loss": [], "valid_loss": [], "valid_psnr": [], "lr": [], "images_per_s": [], "seconds": [],
-                        "starts": [[0, cfg.to_dict()]]}
-        self.privacy = None                                     # PrivacyTerms: built by fit(), or by load_state() on the resumed model
-        self._stop = False
+# %% ../nbs/10_trainGround.ipynb #b121ddd9
+class _Gains:
+    "A `Trainer`'s selection-gain calibration (`balance_gain`)."
+    def _calibrate_gain(self):
+        "`calibrate_gain` on 1024 training images drawn for this step (an exact resume draws the same), in eval mode; logged in history['gain']."
+        g = torch.Generator().manual_seed(self.cfg.seed * 1_000_003 + self.step)
+        images = self._train_images(torch.randperm(len(self.train_ds), generator=g)[:1024])
+        was = self.model.training
+        self.model.eval()
+        before, after = calibrate_gain(self.model, images, self.cfg.arch().k)
+        self.model.train(was)
+        self.history.setdefault("gain", []).append([self.step, before, after])
 
+
+# %% ../nbs/10_trainGround.ipynb #b1404605
+class _Epochs:
+    "A `Trainer`'s pass over the training data and its evaluation."
     @property
     def steps_per_epoch(self) -> int: return math.ceil(len(self.sampler) / self.cfg.batch_size)
 
@@ -565,19 +559,35 @@ class Trainer(_Checkpointing, _BatchLosses):
         self._epoch_privacy = {t: v / max(sums.get("steps", 1), 1) for t, v in sums.items() if t != "steps"}
         return total / max(n, 1), n * self.dist.world / (time.perf_counter() - t0)
 
-    def _calibrate_gain(self):
-        "`calibrate_gain` on 1024 training images drawn for this step (an exact resume draws the same), in eval mode; logged in history['gain']."
-        g = torch.Generator().manual_seed(self.cfg.seed * 1_000_003 + self.step)
-        images = self._train_images(torch.randperm(len(self.train_ds), generator=g)[:1024])
-        was = self.model.training
-        self.model.eval()
-        before, after = calibrate_gain(self.model, images, self.cfg.arch().k)
-        self.model.train(was)
-        self.history.setdefault("gain", []).append([self.step, before, after])
-
     def evaluate(self, ds) -> dict:
         "Mean loss, PSNR and SSIM of the model's reconstructions of a data set."
         return reconstruction_metrics(self.model, ds, self.device, loss=lambda logits, x: _loss_fn(self.cfg, logits, x))
+
+
+# %% ../nbs/10_trainGround.ipynb #05abc8b2
+class Trainer(_Checkpointing, _BatchLosses, _Gains, _Epochs):
+    "Trains one run; `fit()` returns the metrics dict."
+    def __init__(self, cfg: TrainConfig, run_dir: Path, dist: Dist, device: str, progress: bool = True):
+        self.cfg, self.dir, self.dist, self.device, self.progress = cfg, Path(run_dir), dist, device, progress
+        if cfg.privacy and dist.world > 1:      # its terms call the model's parts, past DistributedDataParallel's gradient sync
+            raise ValueError("privacy terms (w_*) train in one process: run them without torchrun")
+        torch.manual_seed(cfg.seed); np.random.seed(cfg.seed); random.seed(cfg.seed)
+        self.model = SparseGroupAE(cfg.arch()).to(device)
+        if cfg.init is not None: load_weights(self.model, cfg.init)
+        if device == "cpu": self.model = self.model.to(memory_format=torch.channels_last)
+        self.net = self.model
+        if dist.world > 1:
+            self.net = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=[int(device.split(":")[1])] if device.startswith("cuda") else None)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr)
+        self.sched = torch.optim.lr_scheduler.ReduceLROnPlateau(self.opt, factor=cfg.plateau_factor,
+                                                                patience=cfg.plateau_patience, min_lr=cfg.min_lr)
+        self.train_ds, self.valid_ds = run_data(cfg, "train"), run_data(cfg, "valid")
+        self.sampler = DistributedSampler(self.train_ds, num_replicas=dist.world, rank=dist.rank, shuffle=True, seed=cfg.seed)
+        self.epoch, self.batch_in_epoch, self.step = 0, 0, 0
+        self.history = {"epoch": [], "train_loss": [], "valid_loss": [], "valid_psnr": [], "lr": [], "images_per_s": [], "seconds": [],
+                        "starts": [[0, cfg.to_dict()]]}
+        self.privacy = None                                     # PrivacyTerms: built by fit(), or by load_state() on the resumed model
+        self._stop = False
 
     def fit(self) -> dict:
         from tqdm import tqdm
