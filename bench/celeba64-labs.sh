@@ -4,7 +4,9 @@
 # bench/attacks-celeba64.{json,txt} (figures to bench/figures/noiselab-*.png and attacks-*.png); then the size benchmark
 # of the share format on the whole test split, and the one-run benchmark report bench/results.json with its plots.
 # `bash bench/celeba64-labs.sh labs` runs the two labs only. The attacks lab takes under 10 minutes on the 2-core
-# development CPU, the whole script about 30. Needs CelebA under $SPARSEGROUPS_DATA or ../shared/data.
+# development CPU, the whole script about 30. Needs CelebA under $SPARSEGROUPS_DATA or ../shared/data. Its learned
+# attacks learn from 512 public faces, the budget of the record; the privacy frontier's full strength (4,096 faces,
+# which finds more) is bench/privacy-attacks.sh.
 # OMP_WAIT_POLICY=PASSIVE: OpenMP threads sleep instead of spinning when they wait, which on a shared 2-core machine
 # keeps two torch threads from being several times slower than one.
 set -euo pipefail

@@ -11,8 +11,9 @@ from .attacks import ATTACKS, NOT_ATTACKS
 from .model import atomic_write
 
 # %% auto #0
-__all__ = ['DONE_WHEN', 'FRONTIER_KEY', 'MARKERS', 'identification_odds', 'model_name', 'frontier_point', 'identity_count',
-           'read_frontier', 'update_frontier', 'frontier_figure', 'frontier_table', 'attacks_results', 'add_runs']
+__all__ = ['DONE_WHEN', 'ADVERSARY', 'FRONTIER_KEY', 'MARKERS', 'identification_odds', 'model_name', 'frontier_point',
+           'identity_count', 'read_frontier', 'update_frontier', 'frontier_figure', 'frontier_table', 'attacks_results',
+           'add_runs']
 
 # %% ../nbs/14_frontier.ipynb #1ef2c639
 DONE_WHEN = dict(precision_over_chance=0.02,   # every attack: mean support precision at most chance + this ...
@@ -21,6 +22,9 @@ DONE_WHEN = dict(precision_over_chance=0.02,   # every attack: mean support prec
                  top1_over_chance=2.0,         # top-1 identification on every attack image at most this times chance
                  trusted_psnr_db=25.5,         # the key holder's PSNR at least this
                  key_bytes=180.0)              # L log2 C(k', k) / 8 at most this (plus the key file's header)
+
+ADVERSARY = dict(n_train=4096,     # the learned attacks' budget at full strength: public faces they learn from ...
+                 inverse_steps=1200, denoise_steps=480, distinguisher_steps=2400, keynet_steps=800)  # ... and their optimiser steps
 
 def _scheme_rows(results: dict, scheme: str) -> dict:
     "The rows of one scheme in an attacks run's results, by attack name; the key holder's, public and random rows required."
@@ -69,6 +73,12 @@ def frontier_point(results: dict, # an attacks run's results.json
     gap = public["psnr_vs_original"] - guess["psnr_vs_original"]
     kb, D = key_bits(L, k, kp) / 8, DONE_WHEN
     missing = [a for a in ATTACKS if a not in rows]
+    cfg = results.get("config") or {}
+    budget = {f: cfg.get(f) for f in ADVERSARY}
+    n_pub = results.get("n_public", cfg.get("n_public"))
+    if isinstance(budget["n_train"], int) and isinstance(n_pub, int):   # `learn` keeps min(n_holdout, n_public // 5) faces out
+        budget["n_train"] = min(budget["n_train"], n_pub - min(cfg.get("n_holdout", 128), n_pub // 5))
+    weak = [f for f, v in ADVERSARY.items() if not isinstance(budget[f], int) or budget[f] < v]
     verdict = dict(
         attacks_at_chance=_check(excess["precision"] - excess["chance"] <= D["precision_over_chance"]
                                  and (crowd.get("above_0_9") or 0) <= D["above_0_9"],
@@ -81,7 +91,8 @@ def frontier_point(results: dict, # an attacks run's results.json
                               D["top1_over_chance"]) if ident and id_chance and results.get("n_victims") else {})),
         trusted_psnr=_check(trusted["psnr_vs_original"] >= D["trusted_psnr_db"], trusted["psnr_vs_original"], D["trusted_psnr_db"]),
         key_bytes=_check(kb <= D["key_bytes"], kb, D["key_bytes"]),
-        full_suite=_check(not missing, missing, []))
+        full_suite=_check(not missing, missing, []),
+        adversary=_check(not weak, budget, ADVERSARY, short=weak))
     verdict["private"] = all(v["ok"] is True for v in verdict.values())
     model = model_name(results["model"])
     return dict(model=model, scheme=scheme, k=k, k_prime=kp, L=L, m=results.get("m"), data=results.get("data"),
@@ -91,7 +102,7 @@ def frontier_point(results: dict, # an attacks run's results.json
                 public_psnr=public["psnr_vs_original"], random_psnr=guess["psnr_vs_original"], public_minus_random_db=gap,
                 top1_max=ident and dict(attack=ident["attack"], top1=ident["top1"]), top1_trusted=trusted.get("top1"),
                 top1_original=trusted.get("top1_original"), n_identities=n_ids, identification_chance=id_chance,
-                key_bytes=kb, attacks=[r["attack"] for r in attacks], verdict=verdict)
+                key_bytes=kb, attacks=[r["attack"] for r in attacks], adversary=budget, verdict=verdict)
 
 # %% ../nbs/14_frontier.ipynb #1ac71a85
 def identity_count(results: dict) -> int | None:
@@ -180,10 +191,10 @@ def frontier_figure(points: list[dict]):
 
 # %% ../nbs/14_frontier.ipynb #b9ca56a1
 def frontier_table(points: list[dict]) -> str:
-    "A text table of frontier points: trusted PSNR, strongest attack, public - guess, top-1 against chance, key bytes, victims, verdict."
+    "A text table of frontier points: trusted PSNR, strongest attack, public - guess, top-1 against chance, key bytes, victims, the adversary's faces, verdict."
     f = lambda v, p=3: "-" if v is None else f"{v:.{p}f}"
     head = (f"{'model':18s} {'scheme':15s} {'k':>4s} {'k_prime':>7s} {'trusted':>7s} {'strongest attack':17s} {'prec':>6s} "
-            f"{'chance':>6s} {'>0.9':>5s} {'public':>6s} {'guess':>6s} {'diff':>5s} {'top-1':>6s} {'2xchance':>8s} {'key B':>6s} {'victims':>7s}  private")
+            f"{'chance':>6s} {'>0.9':>5s} {'public':>6s} {'guess':>6s} {'diff':>5s} {'top-1':>6s} {'2xchance':>8s} {'key B':>6s} {'victims':>7s} {'adv':>5s}  private")
     lines = [head]
     for q in points:
         s, v = q["strongest"], q["verdict"]
@@ -191,7 +202,7 @@ def frontier_table(points: list[dict]) -> str:
         lines.append(f"{str(q['model'])[:18]:18s} {q['scheme']:15s} {q['k']:>4d} {q['k_prime']:>7d} {f(q['trusted_psnr'], 2):>7s} "
                      f"{s['attack'][:17]:17s} {f(s['precision']):>6s} {f(s['chance'], 2):>6s} {f(v['attacks_at_chance']['above_0_9'], 2):>5s} "
                      f"{f(q['public_psnr'], 2):>6s} {f(q['random_psnr'], 2):>6s} {f(q['public_minus_random_db'], 2):>5s} "
-                     f"{f(q['top1_max'] and q['top1_max']['top1']):>6s} {f(v['identification']['limit'], 4):>8s} {f(q['key_bytes'], 1):>6s} {str(q.get('n_victims', '-')):>7s}  "
+                     f"{f(q['top1_max'] and q['top1_max']['top1']):>6s} {f(v['identification']['limit'], 4):>8s} {f(q['key_bytes'], 1):>6s} {str(q.get('n_victims', '-')):>7s} {str((q.get('adversary') or {}).get('n_train') or '-'):>5s}  "
                      + ("yes" if v["private"] else "no: " + ", ".join(failed)))
     return "\n".join(lines)
 

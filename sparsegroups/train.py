@@ -825,6 +825,12 @@ def _privacy_card(metrics: dict, q: dict | None) -> str:
             ("top-1 identification, worst attack image", "-" if not q["top1_max"] else f"{q['top1_max']['top1']:.3f} ({q['top1_max']['attack']}); chance "
              + (f"{q['identification_chance']:.4f}" if q["identification_chance"] else "?"), "<= 2x chance", yes("identification")),
             ("key", f"{q['key_bytes']:.1f} bytes + header", "<= 180 bytes", yes("key_bytes"))]
+    if "adversary" in v:                                        # the learned attacks' budget (points from stop 29 on)
+        from sparsegroups.frontier import ADVERSARY
+        n, short = v["adversary"]["value"]["n_train"], v["adversary"].get("short")
+        rows.append(("adversary: what the learned attacks learn from", (f"{n:,} public faces" if isinstance(n, int) else "not recorded")
+                     + (f"; short of the budget in {', '.join(short)}" if short else ""), f">= {ADVERSARY['n_train']:,} "
+                     "faces and `sparsegroups.frontier.ADVERSARY`'s steps", yes("adversary")))
     return (out + f"\nAttacks lab, scheme `{q['scheme']}`, k = {q['k']}, k' = {q['k_prime']}, {q['n_victims']} test victims "
             f"(issue 17's Done-when; private: **{'yes' if v['private'] else 'no'}**):\n\n| | measured | target | |\n|---|---|---|---|\n"
             + "".join(f"| {a} | {b} | {c} | {e} |\n" for a, b, c, e in rows))

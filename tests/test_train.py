@@ -173,3 +173,13 @@ def test_ship_records_the_share_default_and_the_positions_its_fakes_follow(tmp_p
     assert rc == 2 and "tiny-p.pt exists; pass force=True (--force)" in err and "Traceback" not in err
     assert run_main("ship", str(tmp_path / "r"), "--as", "tiny-p", "--scheme", "ours", "--force")[0] == 0
     assert load("tiny-p", return_extra=True)[1]["privacy"] == {"scheme": "ours", "k_prime": k_prime}   # ours draws no positions
+
+def test_card_privacy_section_names_the_adversary():
+    "A model card's privacy table says what the learned attacks learned from, and fails a point whose adversary was weaker than ADVERSARY."
+    from sparsegroups.frontier import frontier_point
+    from sparsegroups.train import _privacy_card
+    rec = json.loads((ROOT / "bench" / "attacks-celeba64.json").read_text())     # the run of record: 512 faces
+    card = _privacy_card({}, frontier_point(rec, "ours", n_identities=180))
+    assert "| adversary: what the learned attacks learn from | 512 public faces; short of the budget in n_train, inverse_steps, denoise_steps, distinguisher_steps, keynet_steps | >= 4,096 faces" in card, card
+    assert [ln.rsplit("|", 2)[1].strip() for ln in card.splitlines() if ln.startswith("| ") and "measured" not in ln] == \
+        ["holds", "**fails**", "**fails**", "**fails**", "holds", "**fails**"], card
