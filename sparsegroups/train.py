@@ -826,10 +826,9 @@ def _privacy_card(metrics: dict, q: dict | None) -> str:
              + (f"{q['identification_chance']:.4f}" if q["identification_chance"] else "?"), "<= 2x chance", yes("identification")),
             ("key", f"{q['key_bytes']:.1f} bytes + header", "<= 180 bytes", yes("key_bytes"))]
     if "adversary" in v:                                        # the learned attacks' budget (points from stop 29 on)
-        from sparsegroups.frontier import ADVERSARY
-        n, short = v["adversary"]["value"]["n_train"], v["adversary"].get("short")
+        n, short, need = v["adversary"]["value"]["n_train"], v["adversary"].get("short"), v["adversary"]["limit"]["n_train"]
         rows.append(("adversary: what the learned attacks learn from", (f"{n:,} public faces" if isinstance(n, int) else "not recorded")
-                     + (f"; short of the budget in {', '.join(short)}" if short else ""), f">= {ADVERSARY['n_train']:,} "
+                     + (f"; short of the budget in {', '.join(short)}" if short else ""), f">= {need:,} "
                      "faces and `sparsegroups.frontier.ADVERSARY`'s steps", yes("adversary")))
     return (out + f"\nAttacks lab, scheme `{q['scheme']}`, k = {q['k']}, k' = {q['k_prime']}, {q['n_victims']} test victims "
             f"(issue 17's Done-when; private: **{'yes' if v['private'] else 'no'}**):\n\n| | measured | target | |\n|---|---|---|---|\n"
