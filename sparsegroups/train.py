@@ -46,6 +46,10 @@ def _check_privacy_options(cfg, a):
         raise ValueError(f"midway={cfg.midway!r}: valid are 'random' (a k-subset with 50-95% true entries) and 'attack' (the re-encoding attack's own states)")
     if isinstance(refit, bool) or not isinstance(refit, int) or refit < 0:
         raise ValueError(f"adv_refit must be an integer >= 0 (steps between fresh adversaries; 0: never), got {refit!r}")
+    n = cfg.adv_images
+    if isinstance(n, bool) or not isinstance(n, int) or n < 16:
+        raise ValueError(f"adv_images must be an integer >= 16 (training images the adversaries are fitted on at warm-up and each refit), got {n!r}")
+    if not isinstance(cfg.adv_persist, bool): raise ValueError(f"adv_persist must be True or False, got {cfg.adv_persist!r}")
     if isinstance(cfg.balance_decay, bool) or not isinstance(cfg.balance_decay, (int, float)) or not 0 <= cfg.balance_decay < 1:
         raise ValueError(f"balance_decay must be a number in [0, 1) (0: each batch's own statistics), got {cfg.balance_decay!r}")
     g = cfg.balance_gain
@@ -100,6 +104,8 @@ class TrainConfig(DictConfig):
     adv_steps: int = 1              # its updates per training step
     midway: str = "random"          # the re-encoding terms' second state: "random" k-subset or the "attack"'s own iterations
     adv_refit: int = 0              # every N steps fresh adversaries, fitted to the current model as an attacker would (0: never)
+    adv_images: int = 256           # training images the adversaries are fitted on at warm-up and at each refit
+    adv_persist: bool = False       # refits continue the adversaries (weights, optimizers) instead of starting fresh ones
     balance_decay: float = 0.0      # w_balance's statistics: this batch's (0) or running means, each batch weighing this
     balance_usage: str = "soft"     # w_balance's usage: "soft" (sigmoid around the threshold), "hard" (exact, gradient straight through) or "mixed"
     privacy_scheme: str = "ours"    # the ambiguation in the loop: "ours", or "ours+positions" (fakes follow the position statistics)
@@ -223,7 +229,7 @@ def epoch_batches(ds, sampler, cfg: TrainConfig, epoch: int, skip: int = 0):
 _RESUME_IGNORED = ("epochs", "device", "num_workers", "out")   # not part of a run's recipe
 _RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune, and reweigh privacy
                       *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps", "adv_refit", "midway",
-                      "balance_decay", "balance_usage", "balance_gain")
+                      "adv_images", "adv_persist", "balance_decay", "balance_usage", "balance_gain")
 
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
@@ -374,14 +380,17 @@ class _Adversaries:
     def _warm_up_inverses(self, model: SparseGroupAE, code: torch.Tensor, images: torch.Tensor, public: torch.Tensor):
         "E' fitted to the starting model as an attacker would (150 steps on (decode(c), c)); E'_d: E' tuned on (decode(public), c), 60 steps."
         from sparsegroups.attacks import InverseEncoder, _train_inverse
-        a = self.cfg.arch()
+        # with adv_persist, a refit continues the adversaries it has (what they learned on earlier images stays)
+        a, old = self.cfg.arch(), self.inverses if self.cfg.adv_persist else {}
         with torch.no_grad(): x, x_pub = model.decode(code), model.decode(public)
-        self.inverses = {"inverse": _train_inverse(InverseEncoder(tuple(a.image), a.L, a.m), x, code, 150, self.g)}
-        if "denoise" in self.weights: self.inverses["denoise"] = _train_inverse(copy.deepcopy(self.inverses["inverse"]), x_pub, code, 60, self.g)
-        self.inv_opts = {n: torch.optim.Adam(net.parameters(), 2e-3) for n, net in self.inverses.items()}
+        inverse = old["inverse"] if "inverse" in old else InverseEncoder(tuple(a.image), a.L, a.m)
+        self.inverses = {"inverse": _train_inverse(inverse, x, code, 150, self.g)}
+        if "denoise" in self.weights:
+            self.inverses["denoise"] = _train_inverse(old["denoise"] if "denoise" in old else copy.deepcopy(inverse), x_pub, code, 60, self.g)
+        self.inv_opts = {n: (self.inv_opts[n] if n in old else torch.optim.Adam(net.parameters(), 2e-3)) for n, net in self.inverses.items()}
 
     def new_adversaries(self, model: SparseGroupAE, images: torch.Tensor, secret: bytes):
-        "Fresh code statistics, E', E'_d and distinguisher (new weights and optimizers) fitted to the model on these images and fakes drawn with this secret."
+        "Fresh code statistics, E', E'_d and distinguisher (new weights and optimizers; with adv_persist, after the first, the same ones continued) fitted to the model on these images and fakes drawn with this secret."
         from sparsegroups.attacks import Distinguisher, code_statistics
         from sparsegroups.ambiguation import position_stats
         with torch.no_grad():
@@ -389,17 +398,19 @@ class _Adversaries:
             self.stats = code_statistics(code) | dict(mean_image=self.stats["mean_image"])
             if self.cfg.privacy_scheme == "ours+positions": self.stats["positions"] = position_stats(code)
             public, key = publish_in_loop(code, images, self.k_prime, secret, self.stats.get("positions"))
-        self.inverses, self.inv_opts = {}, {}
+        keep = self.cfg.adv_persist and getattr(self, "dist", None) is not None
+        if not keep: self.inverses, self.inv_opts = {}, {}
         if {"inverse", "denoise"} & set(self.weights): self._warm_up_inverses(model, code, images, public)
-        self.dist = Distinguisher(13 + 3 * len(self.inverses))
-        self.opt, self.feat = torch.optim.Adam(self.dist.parameters(), self.cfg.adv_lr), None
+        if not keep:
+            self.dist = Distinguisher(13 + 3 * len(self.inverses))
+            self.opt, self.feat = torch.optim.Adam(self.dist.parameters(), self.cfg.adv_lr), None
         if "distinguisher" in self.weights: self._warm_up_distinguisher(model, public, key)
 
     def _warm_up_distinguisher(self, model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, steps: int = 200):
         "Train the distinguisher on the starting model first (as an attacker would), so the first step's separation is its real one."
         with torch.no_grad(): f = privacy_features(model, public, key, self.stats, self.g, inverses=self.inverses, midway=self.cfg.midway)[0]
         cand = public != 0
-        self.feat = (f[cand].mean(0), f[cand].std(0).clamp_min(1e-6))
+        if self.feat is None: self.feat = (f[cand].mean(0), f[cand].std(0).clamp_min(1e-6))   # a continued one keeps its scale
         X, Y = ((f - self.feat[0]) / self.feat[1])[cand], key[cand].float()
         for j in torch.randint(0, len(X), (steps, 4096), generator=self.g):
             self.opt.zero_grad(); F.binary_cross_entropy_with_logits(self.dist(X[j]), Y[j]).backward(); self.opt.step()
@@ -484,12 +495,12 @@ class PrivacyTerms(_Adversaries):
 
 # %% ../nbs/10_trainGround.ipynb #08363c18
 class _BatchLosses:
-    "A `Trainer`'s losses of one batch: the plain loss, or with the privacy terms (their adversaries warmed up on the first 256 training images)."
+    "A `Trainer`'s losses of one batch: the plain loss, or with the privacy terms (their adversaries warmed up on the first `adv_images` training images)."
     def _train_images(self, idx) -> torch.Tensor:
         return torch.stack([self.train_ds[int(i)]["image"] for i in idx]).to(self.device)
 
     def _start_privacy(self) -> PrivacyTerms:
-        terms = PrivacyTerms(self.cfg, self.model, self._train_images(range(min(256, len(self.train_ds)))))
+        terms = PrivacyTerms(self.cfg, self.model, self._train_images(range(min(self.cfg.adv_images, len(self.train_ds)))))
         for t in [*terms.weights, "lambda"]: self.history.setdefault(t, [])
         return terms
 
@@ -498,7 +509,7 @@ class _BatchLosses:
         m, refit = self.model, self.cfg.adv_refit
         refit = bool(refit) and self.step > 0 and self.step % refit == 0
         if refit:
-            images = self._train_images(torch.randperm(len(self.train_ds), generator=self.privacy.g)[:256])
+            images = self._train_images(torch.randperm(len(self.train_ds), generator=self.privacy.g)[:self.cfg.adv_images])
             self.privacy.new_adversaries(m, images, hashlib.sha256(f"privacy-refit-{self.cfg.seed}-{self.step}".encode()).digest())
         z = m.neck.linear(m.encoder(x))
         code = KBest(z, self.cfg.arch().k)

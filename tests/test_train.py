@@ -150,6 +150,26 @@ def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
     assert rc == 2 and "privacy weights must be numbers >= 0" in err and "Traceback" not in err
     rc, err = run_main("train", *TINY, "--w-public", "1", "--adv-refit", "-3", "--out", str(tmp_path))
     assert rc == 2 and "adv_refit must be an integer >= 0" in err and "Traceback" not in err
+    rc, err = run_main("train", *TINY, "--w-inverse", "1", "--adv-images", "8", "--out", str(tmp_path))
+    assert rc == 2 and "adv_images must be an integer >= 16" in err and "Traceback" not in err
+
+@pytest.mark.slow
+def test_persistent_adversaries_resume_exactly(tmp_path):
+    "--adv-persist: refits continue the adversaries; a run cut between refits and resumed matches one that was not."
+    assert run_main("train", *TINY, "--epochs", "1", "--out", str(tmp_path), "--name", "base")[0] == 0
+    args = ["train", *TINY, "--w-inverse", "1", "--w-denoise", "1", "--w-distinguisher", "1", "--adv-refit", "7",
+            "--adv-persist", "--adv-images", "24", "--init", str(tmp_path / "base" / "model.pt"), "--out", str(tmp_path)]
+    for name, epochs, more in (("straight", "2", ()), ("fresh", "2", ("--no-adv-persist",)), ("cut", "1", ()), ("cut", "2", ("--resume",))):
+        rc, err = run_main(*args, *more, "--epochs", epochs, "--name", name)
+        assert rc == 0, err
+    a, f, b = (json.loads((tmp_path / n / "metrics.json").read_text()) for n in ("straight", "fresh", "cut"))
+    assert a["config"]["adv_persist"] is True and a["config"]["adv_images"] == 24 and f["config"]["adv_persist"] is False
+    terms = ("inverse", "denoise", "distinguisher", "lambda")
+    for t in terms + ("valid_loss",):
+        assert a["history"][t] == pytest.approx(b["history"][t], rel=1e-5), t
+    assert [s for s, _ in a["history"]["refits"]] == [7, 14] and a["history"]["refits"] == b["history"]["refits"]
+    # the warm-up is the same; from the first refit on, continued adversaries are not fresh ones
+    assert a["history"]["refits"][0][1]["distinguisher"] != pytest.approx(f["history"]["refits"][0][1]["distinguisher"], rel=1e-3)
 
 def test_ship_records_the_share_default_and_the_positions_its_fakes_follow(tmp_path, monkeypatch):
     import torch
