@@ -380,8 +380,7 @@ class _Adversaries:
     def _warm_up_inverses(self, model: SparseGroupAE, code: torch.Tensor, images: torch.Tensor, public: torch.Tensor):
         "E' fitted to the starting model as an attacker would (150 steps on (decode(c), c)); E'_d: E' tuned on (decode(public), c), 60 steps."
         from sparsegroups.attacks import InverseEncoder, _train_inverse
-        # with adv_persist, a refit continues the adversaries it has (what they learned on earlier images stays)
-        a, old = self.cfg.arch(), self.inverses if self.cfg.adv_persist else {}
+        a, old = self.cfg.arch(), self.inverses   # empty unless a refit continues them (adv_persist)
         with torch.no_grad(): x, x_pub = model.decode(code), model.decode(public)
         inverse = old["inverse"] if "inverse" in old else InverseEncoder(tuple(a.image), a.L, a.m)
         self.inverses = {"inverse": _train_inverse(inverse, x, code, 150, self.g)}
@@ -390,7 +389,7 @@ class _Adversaries:
         self.inv_opts = {n: (self.inv_opts[n] if n in old else torch.optim.Adam(net.parameters(), 2e-3)) for n, net in self.inverses.items()}
 
     def new_adversaries(self, model: SparseGroupAE, images: torch.Tensor, secret: bytes):
-        "Fresh code statistics, E', E'_d and distinguisher (new weights and optimizers; with adv_persist, after the first, the same ones continued) fitted to the model on these images and fakes drawn with this secret."
+        "Fresh code statistics, and E', E'_d and the distinguisher fitted to the model on these images and fakes drawn with this secret: new ones, or with adv_persist after the first call the same ones continued."
         from sparsegroups.attacks import Distinguisher, code_statistics
         from sparsegroups.ambiguation import position_stats
         with torch.no_grad():
