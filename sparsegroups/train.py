@@ -50,6 +50,10 @@ def _check_privacy_options(cfg, a):
     if isinstance(n, bool) or not isinstance(n, int) or n < 16:
         raise ValueError(f"adv_images must be an integer >= 16 (training images the adversaries are fitted on at warm-up and each refit), got {n!r}")
     if not isinstance(cfg.adv_persist, bool): raise ValueError(f"adv_persist must be True or False, got {cfg.adv_persist!r}")
+    s = cfg.adv_fit_scale
+    if isinstance(s, bool) or not isinstance(s, int) or s < 1:
+        raise ValueError(f"adv_fit_scale must be an integer >= 1 (the adversaries' fitting steps at warm-up and each refit: "
+                         f"E' 150, E'_d 60, the distinguisher 200, times this), got {s!r}")
     if isinstance(cfg.balance_decay, bool) or not isinstance(cfg.balance_decay, (int, float)) or not 0 <= cfg.balance_decay < 1:
         raise ValueError(f"balance_decay must be a number in [0, 1) (0: each batch's own statistics), got {cfg.balance_decay!r}")
     g = cfg.balance_gain
@@ -106,6 +110,7 @@ class TrainConfig(DictConfig):
     adv_refit: int = 0              # every N steps fresh adversaries, fitted to the current model as an attacker would (0: never)
     adv_images: int = 256           # training images the adversaries are fitted on at warm-up and at each refit
     adv_persist: bool = False       # refits continue the adversaries (weights, optimizers) instead of starting fresh ones
+    adv_fit_scale: int = 1          # their fitting steps at warm-up and each refit (E' 150, E'_d 60, distinguisher 200) times this
     balance_decay: float = 0.0      # w_balance's statistics: this batch's (0) or running means, each batch weighing this
     balance_usage: str = "soft"     # w_balance's usage: "soft" (sigmoid around the threshold), "hard" (exact, gradient straight through) or "mixed"
     privacy_scheme: str = "ours"    # the ambiguation in the loop: "ours", or "ours+positions" (fakes follow the position statistics)
@@ -229,7 +234,7 @@ def epoch_batches(ds, sampler, cfg: TrainConfig, epoch: int, skip: int = 0):
 _RESUME_IGNORED = ("epochs", "device", "num_workers", "out")   # not part of a run's recipe
 _RESUME_MAY_CHANGE = ("epochs", "lr", "device", "num_workers", "out",   # a resumed run may extend or fine-tune, and reweigh privacy
                       *(f"w_{t}" for t in PRIVACY_TERMS), "psnr_floor", "privacy_lambda", "adv_lr", "adv_steps", "adv_refit", "midway",
-                      "adv_images", "adv_persist", "balance_decay", "balance_usage", "balance_gain")
+                      "adv_images", "adv_persist", "adv_fit_scale", "balance_decay", "balance_usage", "balance_gain")
 
 class Interrupted(Exception):
     "Training stopped by SIGINT/SIGTERM after saving its state."
@@ -378,14 +383,14 @@ _STATE_KEYS = {"inverse": "inv", "denoise": "den"}   # an inverse's (weights, op
 class _Adversaries:
     "The adversaries of `PrivacyTerms` (E', E'_d, the distinguisher): warm-up, alternating updates, and the terms' state for an exact resume."
     def _warm_up_inverses(self, model: SparseGroupAE, code: torch.Tensor, images: torch.Tensor, public: torch.Tensor):
-        "E' fitted to the starting model as an attacker would (150 steps on (decode(c), c)); E'_d: E' tuned on (decode(public), c), 60 steps."
+        "E' fitted to the starting model as an attacker would (150 steps on (decode(c), c)); E'_d: E' tuned on (decode(public), c), 60 steps (both times adv_fit_scale)."
         from sparsegroups.attacks import InverseEncoder, _train_inverse
-        a, old = self.cfg.arch(), self.inverses   # empty unless a refit continues them (adv_persist)
+        a, old, s = self.cfg.arch(), self.inverses, self.cfg.adv_fit_scale   # old: empty unless a refit continues them (adv_persist)
         with torch.no_grad(): x, x_pub = model.decode(code), model.decode(public)
         inverse = old["inverse"] if "inverse" in old else InverseEncoder(tuple(a.image), a.L, a.m)
-        self.inverses = {"inverse": _train_inverse(inverse, x, code, 150, self.g)}
+        self.inverses = {"inverse": _train_inverse(inverse, x, code, 150 * s, self.g)}
         if "denoise" in self.weights:
-            self.inverses["denoise"] = _train_inverse(old["denoise"] if "denoise" in old else copy.deepcopy(inverse), x_pub, code, 60, self.g)
+            self.inverses["denoise"] = _train_inverse(old["denoise"] if "denoise" in old else copy.deepcopy(inverse), x_pub, code, 60 * s, self.g)
         self.inv_opts = {n: (self.inv_opts[n] if n in old else torch.optim.Adam(net.parameters(), 2e-3)) for n, net in self.inverses.items()}
 
     def new_adversaries(self, model: SparseGroupAE, images: torch.Tensor, secret: bytes):
@@ -403,7 +408,7 @@ class _Adversaries:
         if not keep:
             self.dist = Distinguisher(13 + 3 * len(self.inverses))
             self.opt, self.feat = torch.optim.Adam(self.dist.parameters(), self.cfg.adv_lr), None
-        if "distinguisher" in self.weights: self._warm_up_distinguisher(model, public, key)
+        if "distinguisher" in self.weights: self._warm_up_distinguisher(model, public, key, 200 * self.cfg.adv_fit_scale)
 
     def _warm_up_distinguisher(self, model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, steps: int = 200):
         "Train the distinguisher on the starting model first (as an attacker would), so the first step's separation is its real one."
