@@ -152,6 +152,8 @@ def test_privacy_finetune_resumes_exactly_and_records_its_terms(tmp_path):
     assert rc == 2 and "adv_refit must be an integer >= 0" in err and "Traceback" not in err
     rc, err = run_main("train", *TINY, "--w-inverse", "1", "--adv-images", "8", "--out", str(tmp_path))
     assert rc == 2 and "adv_images must be an integer >= 16" in err and "Traceback" not in err
+    rc, err = run_main("train", *TINY, "--w-inverse", "1", "--adv-fit-scale", "0", "--out", str(tmp_path))
+    assert rc == 2 and "adv_fit_scale must be an integer >= 1" in err and "Traceback" not in err
 
 @pytest.mark.slow
 def test_persistent_adversaries_resume_exactly(tmp_path):
