@@ -408,10 +408,11 @@ class _Adversaries:
         if not keep:
             self.dist = Distinguisher(13 + 3 * len(self.inverses))
             self.opt, self.feat = torch.optim.Adam(self.dist.parameters(), self.cfg.adv_lr), None
-        if "distinguisher" in self.weights: self._warm_up_distinguisher(model, public, key, 200 * self.cfg.adv_fit_scale)
+        if "distinguisher" in self.weights: self._warm_up_distinguisher(model, public, key)
 
-    def _warm_up_distinguisher(self, model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor, steps: int = 200):
-        "Train the distinguisher on the starting model first (as an attacker would), so the first step's separation is its real one."
+    def _warm_up_distinguisher(self, model: SparseGroupAE, public: torch.Tensor, key: torch.Tensor):
+        "Train the distinguisher on the starting model first (as an attacker would; 200 steps times adv_fit_scale), so the first step's separation is its real one."
+        steps = 200 * self.cfg.adv_fit_scale
         with torch.no_grad(): f = privacy_features(model, public, key, self.stats, self.g, inverses=self.inverses, midway=self.cfg.midway)[0]
         cand = public != 0
         if self.feat is None: self.feat = (f[cand].mean(0), f[cand].std(0).clamp_min(1e-6))   # a continued one keeps its scale
