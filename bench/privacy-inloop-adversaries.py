@@ -13,7 +13,7 @@ trained against, not fresh full-strength ones (the attacks lab's).
 import sys, hashlib, time, torch, torch.nn.functional as F
 from sparsegroups.model import load
 from sparsegroups.train import TrainConfig, PrivacyTerms, publish_in_loop, privacy_features
-from sparsegroups.attacks import _auc, _keep_top, Distinguisher, _fit
+from sparsegroups.attacks import _auc, _keep_top, _per_victim, Distinguisher, _fit
 from sparsegroups.data import load_dataset
 torch.set_num_threads(2)
 run, steps = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 2400
@@ -35,7 +35,7 @@ print(f"features {tuple(f.shape)} in {time.time() - t0:.0f} s", flush=True)
 
 def score(name, s):
     s, k = s[1024:], key[1024:]
-    prec = (_keep_top(s, torch.ones_like(k), pt.k) & k).float().sum() / k.float().sum()
+    prec = _per_victim(_keep_top(s, torch.ones_like(k), pt.k), k).mean()   # every victim holds L k true entries
     print(f"{name:28s} held-out AUC {_auc(s.flatten().numpy(), k.flatten().numpy()):.3f}  top-k precision {prec.item():.3f}", flush=True)
 
 with torch.no_grad(): score("the run's distinguisher", pt.dist((f - pt.feat[0]) / pt.feat[1]))
