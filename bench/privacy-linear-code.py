@@ -153,7 +153,7 @@ learned = {"ours": dict(seconds=kn.seconds, learn_seconds=t_learn, attack_second
 rows = res["rows"]
 table = A.results_table(rows)
 print(table)
-summary = dict(model=name, data=data, L=L, m=m, k=k, k_prime=kp, key_bytes=key_bits(L, k, kp) / 8, n_public=len(pub_x),
+summary = dict(model=name, code=dict(pca_components=n, rotate=args.rotate, refine_steps=args.refine), data=data, L=L, m=m, k=k, k_prime=kp, key_bytes=key_bits(L, k, kp) / 8, n_public=len(pub_x),
                n_victims=len(vic_x), identities=pub_id is not None, n_identities=len(kn.classes) if kn.classes else None,
                config=cfg.to_dict(), budget=cfg.budget, n_copies=cfg.n_copies, learned=learned, rows=rows,
                strongest=A.strongest(rows), total_seconds=time.perf_counter() - t0)
