@@ -106,6 +106,7 @@ if args.rotate:
     g = torch.Generator().manual_seed(0)
     W = torch.stack([torch.linalg.qr(torch.randn(m, m, generator=g, dtype=torch.double))[0] @ W[l] for l in range(L)])
 net = LinearCode(mu.float(), W.reshape(n, -1).float(), tuple(pub_x.shape[1:])).eval()
+print(f"{name}: PCA of {len(X)} public faces, {n} components ({time.perf_counter() - t0:.0f} s)", flush=True)
 if args.refine:                                                      # trained on the public faces' true codes
     with torch.no_grad(): lin = torch.cat([net.linear_decode(net.encode(pub_x[i:i + 256])) for i in range(0, len(pub_x), 256)])
     ref, g = Refiner(), torch.Generator().manual_seed(0)
@@ -116,7 +117,6 @@ if args.refine:                                                      # trained o
         opt.zero_grad(); loss = (ref(lin[j]) - pub_x[j]).square().mean(); loss.backward(); opt.step()
         if step % 250 == 0: print(f"refiner step {step}: mse {loss.item():.5f}", flush=True)
     net.refiner = ref.eval().requires_grad_(False)
-print(f"{name}: PCA of {len(X)} public faces, {n} components ({time.perf_counter() - t0:.0f} s)", flush=True)
 
 def code_shape(label: str, z: torch.Tensor, code: torch.Tensor, x: torch.Tensor):
     "How close a dense code z (B, L, m) is to i.i.d. per map, and its true entries (code) to `ours`' fakes."
