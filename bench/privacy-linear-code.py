@@ -14,7 +14,10 @@ components. encode: top-k (k = 180) of each map's m = 360 entries by magnitude; 
 mean face, clipped to [0, 1]. Everything is public, as a trained model is: the adversary knows the matrices.
 
 It first prints the code's statistics on the victims (kurtosis within a map, correlation between a map's positions,
-true entries' and fakes' log(|v| / t)), with --compare MODEL those of trained models too; --stats-only stops there.
+`gauss_loss` of the dense code (the w_gauss training term, on these images' moments), true entries' and fakes'
+log(|v| / t)), with --compare MODEL those of trained models too, and what two fixed linear maps from 2,048 public
+faces would make of each trained code: every position divided by its spread (selection gains), and every map
+whitened (folded into the neck, whose tied transpose then decodes differently); --stats-only stops there.
 Then it runs the attacks lab's learn + score_attacks (nbs/12_attacks.ipynb's lab cells) with scheme `ours` at k' = 360
 and `sparsegroups.frontier.ADVERSARY` (4,096 public faces, steps 1,200 / 480 / 2,400 / 800, identifier 800) on the
 first N celeba64 test faces (default 520), and writes <out>/attacks/{results.json,table.txt} in the lab's format
@@ -130,13 +133,37 @@ def code_shape(label: str, z: torch.Tensor, code: torch.Tensor, x: torch.Tensor)
     pub, key = ambiguate(code, code.shape[-1], b"code-shape-secret-0123456789", images=x)
     r = (pub.abs() / code.abs().masked_fill(code == 0, float("inf")).amin(-1, keepdim=True)).log()
     q = torch.tensor([0.1, 0.5, 0.9, 0.99])
+    from sparsegroups.train import gauss_loss
     print(f"{label}: kurtosis within a map {kurt:.2f}; mean |corr| between positions per map {[round(c, 3) for c in corr]} "
-          f"({len(z)} images); log(|v|/t) quantiles 0.1/0.5/0.9/0.99 true {r[key & (r > 1e-6)].quantile(q).numpy().round(3)} "
+          f"({len(z)} images); gauss_loss {' + '.join(f'{n} {v.item():.2f}' for n, v in gauss_loss(z, parts=True).items())}; log(|v|/t) quantiles 0.1/0.5/0.9/0.99 true {r[key & (r > 1e-6)].quantile(q).numpy().round(3)} "
           f"fakes {r[~key].quantile(q).numpy().round(3)}", flush=True)
+
+def what_if(label: str, t):
+    "A trained model's code made more like i.i.d. by fixed linear maps from 2,048 public faces (no training): each position divided by its spread, and each map whitened."
+    # Scaled: the selection gains set to -log(std) of each position (decode divides them out, so only the support
+    # changes). Whitened: each map's dense code times its symmetric whitening matrix C^(-1/2), folded into the neck's
+    # weights; the neck's decoder is their tied transpose, so the decoder changes too (the trusted PSNR says by how much).
+    import copy
+    from sparsegroups.layers import KBest
+    from sparsegroups.train import gauss_loss
+    zp = torch.cat([t.neck.linear(t.encoder(pub_x[i:i + 256])) for i in range(0, 2048, 256)])
+    z = t.neck.linear(t.encoder(vic_x))
+    code_shape(f"{label} scaled per position", z / zp.std(0), KBest(z / zp.std(0), k), vic_x)
+    w = copy.deepcopy(t)
+    T = [(lambda e, V: V @ torch.diag(e.clamp_min(1e-8).rsqrt()) @ V.T)(*torch.linalg.eigh(torch.cov(zp[:, l].T.double()))).float()
+         for l in range(zp.shape[1])]
+    w.neck.weight.copy_(torch.stack([T[l] @ (t.neck.gain[l].exp()[:, None] * t.neck.weight[l]) for l in range(len(T))]))
+    w.neck.gain.zero_()
+    mse = (w.decode(w.encode(vic_x)) - vic_x).square().mean((1, 2, 3))
+    print(f"{label} whitened per map: trusted PSNR {(10 * torch.log10(1 / mse)).mean().item():.2f} dB (as is "
+          f"{(10 * torch.log10(1 / (t.decode(t.encode(vic_x)) - vic_x).square().mean((1, 2, 3)))).mean().item():.2f} dB); gauss_loss "
+          + " + ".join(f"{n} {v.item():.2f}" for n, v in gauss_loss(w.neck.linear(w.encoder(vic_x)), parts=True).items()), flush=True)
 
 with torch.no_grad():
     code_shape(name, net.encoder(vic_x), net.encode(vic_x), vic_x)
-    for mname, t in trained.items(): code_shape(mname, t.neck.linear(t.encoder(vic_x)), t.encode(vic_x), vic_x)
+    for mname, t in trained.items():
+        code_shape(mname, t.neck.linear(t.encoder(vic_x)), t.encode(vic_x), vic_x)
+        what_if(mname, t)
 if args.stats_only: raise SystemExit(0)
 
 steps = (dict(n_train=512, inverse_steps=20, denoise_steps=5, distinguisher_steps=40, keynet_steps=10, identifier_steps=50)
