@@ -331,6 +331,7 @@ def balance_loss(z: torch.Tensor, k: int, running: dict | None = None, decay: fl
     sign, lm = s[2] / n, s[3] / n
     return ((used - p) / p).square().mean() + sign.square().mean() + (lm - lm.mean(-1, keepdim=True)).square().mean()
 
+# %% ../nbs/10_trainGround.ipynb #4c7e2b90
 def gauss_loss(z: torch.Tensor, running: dict | None = None, decay: float = 0.0, parts: bool = False) -> torch.Tensor | dict:
     "How far each map of dense codes z (B, L, m) is from m i.i.d. N(0, s^2) entries: 0 for such codes, up to sampling (parts: the dict of its seven parts)."
     # The scheme `ours` draws each fake from a Gaussian tail above the map's smallest true magnitude. If a map's dense
@@ -360,6 +361,7 @@ def gauss_loss(z: torch.Tensor, running: dict | None = None, decay: float = 0.0,
              within=(z.pow(4).mean(-1) / z.square().mean(-1).square().clamp_min(1e-24) - 3).square().mean())
     return p if parts else sum(p.values())
 
+# %% ../nbs/10_trainGround.ipynb #d2f5a8c1
 def publish_in_loop(code: torch.Tensor, x: torch.Tensor, k_prime: int, secret: bytes, positions: dict | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     "(public, key): `ambiguate`'s fakes (with `positions`: scheme ours+positions) for the detached code, scaled with each map's smallest true magnitude so gradients see how fakes follow the code."
     from sparsegroups.ambiguation import ambiguate
