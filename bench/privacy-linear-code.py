@@ -31,13 +31,16 @@ with the adversary's data; below 4,096 not full strength). --small: a few-second
 measurement). It refuses to replace an earlier run's results without --overwrite. 10 minutes on two threads at full
 strength, 20 with --refine 1500.
 """
-import argparse, json, math, time, torch
+import argparse, copy, json, math, time, torch
 from pathlib import Path
 from types import SimpleNamespace
 from torch import nn
 from sparsegroups import attacks as A
 from sparsegroups.ambiguation import key_bits
 from sparsegroups.frontier import ADVERSARY
+from sparsegroups.layers import KBest
+from sparsegroups.metrics import psnr
+from sparsegroups.train import gauss_loss
 from sparsegroups.model import atomic_write
 
 p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -133,7 +136,6 @@ def code_shape(label: str, z: torch.Tensor, code: torch.Tensor, x: torch.Tensor)
     pub, key = ambiguate(code, code.shape[-1], b"code-shape-secret-0123456789", images=x)
     r = (pub.abs() / code.abs().masked_fill(code == 0, float("inf")).amin(-1, keepdim=True)).log()
     q = torch.tensor([0.1, 0.5, 0.9, 0.99])
-    from sparsegroups.train import gauss_loss
     print(f"{label}: kurtosis within a map {kurt:.2f}; mean |corr| between positions per map {[round(c, 3) for c in corr]} "
           f"({len(z)} images); gauss_loss {' + '.join(f'{n} {v.item():.2f}' for n, v in gauss_loss(z, parts=True).items())}; log(|v|/t) quantiles 0.1/0.5/0.9/0.99 true {r[key & (r > 1e-6)].quantile(q).numpy().round(3)} "
           f"fakes {r[~key].quantile(q).numpy().round(3)}", flush=True)
@@ -143,9 +145,6 @@ def what_if(label: str, t):
     # Scaled: the selection gains set to -log(std) of each position (decode divides them out, so only the support
     # changes). Whitened: each map's dense code times its symmetric whitening matrix C^(-1/2), folded into the neck's
     # weights; the neck's decoder is their tied transpose, so the decoder changes too (the trusted PSNR says by how much).
-    import copy
-    from sparsegroups.layers import KBest
-    from sparsegroups.train import gauss_loss
     zp = torch.cat([t.neck.linear(t.encoder(pub_x[i:i + 256])) for i in range(0, 2048, 256)])
     z = t.neck.linear(t.encoder(vic_x))
     code_shape(f"{label} scaled per position", z / zp.std(0), KBest(z / zp.std(0), k), vic_x)
@@ -154,9 +153,8 @@ def what_if(label: str, t):
          for l in range(zp.shape[1])]
     w.neck.weight.copy_(torch.stack([T[l] @ (t.neck.gain[l].exp()[:, None] * t.neck.weight[l]) for l in range(len(T))]))
     w.neck.gain.zero_()
-    mse = (w.decode(w.encode(vic_x)) - vic_x).square().mean((1, 2, 3))
-    print(f"{label} whitened per map: trusted PSNR {(10 * torch.log10(1 / mse)).mean().item():.2f} dB (as is "
-          f"{(10 * torch.log10(1 / (t.decode(t.encode(vic_x)) - vic_x).square().mean((1, 2, 3)))).mean().item():.2f} dB); gauss_loss "
+    trusted = lambda net: psnr(vic_x, net.decode(net.encode(vic_x))).mean().item()
+    print(f"{label} whitened per map: trusted PSNR {trusted(w):.2f} dB (as is {trusted(t):.2f} dB); gauss_loss "
           + " + ".join(f"{n} {v.item():.2f}" for n, v in gauss_loss(w.neck.linear(w.encoder(vic_x)), parts=True).items()), flush=True)
 
 with torch.no_grad():
