@@ -499,10 +499,12 @@ class PrivacyTerms(_Adversaries):
         self.scale, self.lam, self.rec_ema, self.stats = {}, cfg.privacy_lambda, None, dict(mean_image=images.mean(0))   # w_public's target
         self.running = {}                                     # balance_loss's running statistics (balance_decay)
         self.new_adversaries(model.eval(), images, hashlib.sha256(f"privacy-warm-up-{cfg.seed}".encode()).digest())
-        if cfg.balance_decay and "balance" in self.weights:              # running statistics start from these images
-            with torch.no_grad(): balance_loss(model.neck.linear(model.encoder(images)), self.k, self.running, usage=cfg.balance_usage)
-        if cfg.gauss_decay and "gauss" in self.weights:
-            with torch.no_grad(): gauss_loss(model.neck.linear(model.encoder(images)), self.running)
+        balance, gauss = cfg.balance_decay and "balance" in self.weights, cfg.gauss_decay and "gauss" in self.weights
+        if balance or gauss:                                  # running statistics start from these images
+            with torch.no_grad():
+                z = model.neck.linear(model.encoder(images))
+                if balance: balance_loss(z, self.k, self.running, usage=cfg.balance_usage)
+                if gauss: gauss_loss(z, self.running)
 
     def terms(self, model: SparseGroupAE, x: torch.Tensor, z: torch.Tensor, code: torch.Tensor, step: int) -> dict:
         "Each privacy term's value on a batch (after one update of the adversaries on it)."
