@@ -23,6 +23,8 @@ args = p.parse_args()
 if not 64 <= args.n_faces <= 4359: p.error(f"--n-faces must be in 64..4359, got {args.n_faces}")
 try: nets = {n: load(n).eval() for n in args.models}
 except (FileNotFoundError, ValueError, KeyError, RuntimeError) as e: p.error(f"cannot load a model: {e}")
+wrong = [f"{n} takes {tuple(m.config.image)}" for n, m in nets.items() if tuple(m.config.image) != (3, 64, 64)]
+if wrong: p.error(f"measured on celeba64 (3, 64, 64) images, but {', '.join(wrong)}")
 torch.set_num_threads(1); torch.set_grad_enabled(False)
 ds = load_dataset("celeba64", split="train")
 x = torch.stack([ds[i]["image"] for i in range(args.n_faces)])
