@@ -66,7 +66,7 @@ def test_committed_frontier_is_its_records():
     assert {("celeba64", "ours", 360), ("priv-h", "ours", 360), ("priv-o", "ours+positions", 360), ("priv-r", "ours", 360), ("priv-s", "ours", 360), ("priv-t", "ours", 360),
             ("pca-white", "ours", 360), ("pca-white-rot", "ours", 360), ("pca-white-rot-cnn", "ours", 360),
             ("priv-w", "ours", 360), ("priv-y", "ours", 360),
-            ("wide-b", "ours", 360), ("wide-c", "ours", 360), ("wide-g1", "ours", 360), ("wide-g10", "ours", 360)} <= full, full
+            ("wide-b", "ours", 360), ("wide-c", "ours", 360), ("wide-d", "ours", 360), ("wide-g1", "ours", 360), ("wide-g10", "ours", 360)} <= full, full
     assert all(have[k]["source"].startswith("bench/attacks-") for k in full)     # each with its committed record
     assert (ROOT / "bench" / "figures" / "privacy-frontier.png").stat().st_size > 20000
 
