@@ -18,14 +18,14 @@ each a starting point for fine-tuning (`sparsegroups train --init OUT` with the 
 - `cut`: keep m = n = 256 rows of W (those the true supports of N train faces use most) and k (default n / 2, so that
   k' = m keeps chance at 0.5): a square neck at the cost of rate.
 
-It prints the test PSNR (520 faces) before and after, with no training.
+It prints the test PSNR (`sparsegroups.train.reconstruction_metrics`, 520 faces) before and after, with no training.
 """
 import argparse, torch
 import torch.nn.functional as F
 from pathlib import Path
 from sparsegroups.data import load_dataset
-from sparsegroups.metrics import psnr
 from sparsegroups.model import AEConfig, SparseGroupAE, load, save
+from sparsegroups.train import reconstruction_metrics
 
 p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
 p.add_argument("model", help="shipped model name or a run's model.pt")
@@ -66,9 +66,9 @@ else:
     note = f"m {cfg.m} -> {n}, k {cfg.k} -> {k}, n {n}"
 new.load_state_dict(sd)
 new.eval()
-test = faces("test", 520)
-before, after = (psnr(torch.cat([mdl(b)["x_hat"] for b in test.split(130)]), test).mean().item() for mdl in (net, new))
+test = load_dataset("celeba64", split="test")
+before, after = (reconstruction_metrics(mdl, test)["psnr"] for mdl in (net, new))
 print(f"{args.model} ({args.how}): {note}; condition numbers of the neck {torch.linalg.cond(new.neck.weight).round().tolist()}")
-print(f"test PSNR on 520 faces: {before:.2f} dB before, {after:.2f} dB after (no training)")
+print(f"test PSNR on the {len(test)} test faces: {before:.2f} dB before, {after:.2f} dB after (no training)")
 save(new, args.out, overwrite=False, metrics={"made_from": str(args.model), "how": args.how})
 print(f"wrote {args.out}")
