@@ -19,8 +19,8 @@ log(|v| / t)), with --compare MODEL those of trained models too, and what two fi
 faces would make of each trained code: every position divided by its spread (selection gains), and every map
 whitened (folded into the neck, whose tied transpose then decodes differently); --stats-only stops there.
 Then it runs the attacks lab's learn + score_attacks (nbs/12_attacks.ipynb's lab cells) with scheme `ours` at k' = 360
-and `sparsegroups.frontier.ADVERSARY` (4,096 public faces, steps 1,200 / 480 / 2,400 / 800, identifier 800) on the
-first N celeba64 test faces (default 520), and writes <out>/attacks/{results.json,table.txt} in the lab's format
+and `sparsegroups.frontier.ADVERSARY` (4,096 public faces, steps 1,200 / 480 / 2,400 / 800, identifier 800, D' 600)
+on the first N celeba64 test faces (default 520), and writes <out>/attacks/{results.json,table.txt} in the lab's format
 (model `pca-white`, `pca-white-rot`, with --refine `...-cnn`), which `sparsegroups frontier` reads.
 
 --refine STEPS: decode through a residual CNN (five 3x3 convolutions of 32 channels) on top of the linear decode,
@@ -37,7 +37,7 @@ from types import SimpleNamespace
 from torch import nn
 from sparsegroups import attacks as A
 from sparsegroups.ambiguation import key_bits
-from sparsegroups.frontier import ADVERSARY
+from sparsegroups.frontier import ADVERSARY, DECODER_STEPS
 from sparsegroups.layers import KBest
 from sparsegroups.metrics import psnr
 from sparsegroups.train import gauss_loss
@@ -166,6 +166,7 @@ if args.stats_only: raise SystemExit(0)
 
 steps = (dict(n_train=512, inverse_steps=20, denoise_steps=5, distinguisher_steps=40, keynet_steps=10, identifier_steps=50)
          if args.small else {f: v * args.n_train // ADVERSARY["n_train"] for f, v in ADVERSARY.items()} | dict(identifier_steps=800))
+steps["decoder_steps"] = 20 if args.small else DECODER_STEPS        # D', the adversary's decoder of public codes
 cfg = A.AttacksConfig(model=name, data=data, n_public=len(pub_x), n_victims=len(vic_x), k_prime=kp, schemes="ours",
                       n_holdout=128, run=str(out.parent), overwrite=True, seed=args.seed,
                       secret=f"attacks-owner-secret-seed{args.seed}" if args.seed else "attacks-owner-secret", **steps)

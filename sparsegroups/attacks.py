@@ -18,12 +18,12 @@ from .model import SparseGroupAE, DictConfig, atomic_write
 
 # %% auto #0
 __all__ = ['SCHEMES', 'attack_reencode_inverse', 'attack_reencode_denoise', 'ATTACKS', 'NOT_ATTACKS', 'publish', 'entry_features',
-           'reencode_features', 'InverseEncoder', 'Distinguisher', 'KeyNet', 'Identifier', 'Knowledge',
-           'attack_features', 'learned_scores', 'code_statistics', 'learn', 'attack_random', 'attack_largest',
-           'attack_smallest', 'attack_prior', 'attack_distinguisher', 'attack_keynet', 'attack_reencode', 'multistart',
-           'attack_multistart', 'attack_relaxed', 'attack_copies', 'AttacksConfig', 'identify', 'per_victim_figures',
-           'strongest', 'score_attacks', 'results_table', 'attack_figure', 'precision_histograms', 'AttackBrowser',
-           'victims_and_public', 'attacks_dir']
+           'reencode_features', 'InverseEncoder', 'Distinguisher', 'KeyNet', 'Identifier', 'code_features',
+           'PublicDecoder', 'fit_ridge', 'Knowledge', 'attack_features', 'learned_scores', 'code_statistics', 'learn',
+           'attack_random', 'attack_largest', 'attack_smallest', 'attack_prior', 'attack_distinguisher',
+           'attack_keynet', 'attack_reencode', 'multistart', 'attack_multistart', 'attack_relaxed', 'attack_copies',
+           'AttacksConfig', 'identify', 'per_victim_figures', 'strongest', 'score_attacks', 'results_table',
+           'attack_figure', 'precision_histograms', 'AttackBrowser', 'victims_and_public', 'attacks_dir']
 
 # %% ../nbs/12_attacks.ipynb #19a80e25
 def _candidates(public: torch.Tensor) -> torch.Tensor: return public != 0
@@ -161,6 +161,40 @@ class Identifier(nn.Module):
                                  nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(4 * w, n_classes))
     def forward(self, x): return self.net(x)
 
+def code_features(public: torch.Tensor) -> torch.Tensor:
+    "What the adversary's decoder reads of public codes (B, L, m): every entry and its magnitude, (B, 2 L m)."
+    return torch.cat([public.flatten(1), public.abs().flatten(1)], 1)
+
+class PublicDecoder(nn.Module):
+    "D': the adversary's own decoder of public codes (B, L, m) -> images, never the owner's decode alone."
+    # A ridge map of `code_features` to pixels, corrected by a residual CNN that reads it beside a copy of the owner's
+    # decoder (fine-tuned with it). A decoder that blanks public codes cannot hide what the ridge map reads in them;
+    # the copy brings what the owner's architecture knows about decoding.
+    def __init__(self, model: SparseGroupAE, ridge: torch.Tensor, f_mean: torch.Tensor, x_mean: torch.Tensor, width: int = 32):
+        super().__init__()
+        self.image, c = tuple(model.config.image), model.config.image[0]
+        self.owner = copy.deepcopy(model)
+        self.register_buffer("ridge", ridge); self.register_buffer("f_mean", f_mean); self.register_buffer("x_mean", x_mean)
+        self.net = nn.Sequential(nn.Conv2d(2 * c, width, 3, padding=1), nn.LeakyReLU(0.1), nn.Conv2d(width, width, 3, padding=1),
+                                 nn.LeakyReLU(0.1), nn.Conv2d(width, width, 3, padding=1), nn.LeakyReLU(0.1), nn.Conv2d(width, c, 3, padding=1))
+        nn.init.zeros_(self.net[-1].weight); nn.init.zeros_(self.net[-1].bias)   # starts as the ridge map
+    def linear(self, public): return ((code_features(public) - self.f_mean) @ self.ridge + self.x_mean).view(len(public), *self.image)
+    def forward(self, public):
+        r = self.linear(public)
+        return (r + self.net(torch.cat([r, self.owner.decode(public)], 1))).clamp(0, 1)
+
+def fit_ridge(f: torch.Tensor, x: torch.Tensor, f_ho: torch.Tensor, x_ho: torch.Tensor,
+              alphas=(1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0)) -> tuple:
+    "Ridge regression from features f (N, F) to targets x (N, D), its strength alpha x the mean eigenvalue picked on held-out pairs: (weights (F, D), f mean, x mean, alpha)."
+    fm, xm = f.mean(0), x.mean(0)
+    fd = (f - fm).double()
+    e, V = torch.linalg.eigh(fd.T @ fd)
+    B = V.T @ (fd.T @ (x - xm).double())                                  # (F, D) in the eigenbasis
+    P = (f_ho - fm).double() @ V
+    err = [(P @ (B / (e.clamp_min(0) + a * e.mean())[:, None]) + xm - x_ho).square().mean().item() for a in alphas]
+    a = alphas[int(np.argmin(err))]
+    return (V @ (B / (e.clamp_min(0) + a * e.mean())[:, None])).float(), fm, xm, a
+
 # %% ../nbs/12_attacks.ipynb #59c03705
 @dataclass
 class Knowledge:
@@ -176,6 +210,7 @@ class Knowledge:
     split: tuple | None = field(default=None, repr=False)          # (train, held-out) indices of the learned models
     inverse: nn.Module | None = None    # E': the adversary's inverse of the decoder, trained on (decode(c), c)
     denoiser: nn.Module | None = None   # E'_d: E' tuned on (decode(own public code), true code) for this scheme
+    public_decoder: PublicDecoder | None = None   # D': the adversary's decoder of public codes, trained on (own public code, face)
     distinguisher: Distinguisher | None = None
     keynet: KeyNet | None = None
     feat_mean: torch.Tensor | None = field(default=None, repr=False)  # (F,) standardisation of the attack features
@@ -204,6 +239,14 @@ def _fit(net: nn.Module, loss_fn, n: int, steps: int, batch: int, lr: float, g: 
             if done == steps: break
             opt.zero_grad(); loss_fn(net, perm[i:i + batch]).backward(); opt.step(); done += 1
     return net.eval()
+
+def _train_public_decoder(model, pub: dict, images: torch.Tensor, tr: torch.Tensor, ho: torch.Tensor, steps: int,
+                          g: torch.Generator) -> PublicDecoder:
+    "D' from the adversary's own public codes: the ridge map (strength picked on the held-out faces), then steps batches of 32."
+    x = images.flatten(1)
+    ridge, fm, xm, _ = fit_ridge(code_features(pub["train"]), x[tr], code_features(pub["held_out"]), x[ho])
+    P, X = pub["train"], images[tr]
+    return _fit(PublicDecoder(model, ridge, fm, xm), lambda net, j: (net(P[j]) - X[j]).square().mean(), len(P), steps, 32, 3e-4, g)
 
 def _train_inverse(enc: nn.Module, x: torch.Tensor, code: torch.Tensor, steps: int, g: torch.Generator) -> nn.Module:
     "Fit an encoder to map images x (N, C, H, W) to codes (N, L, m): mean squared error relative to the codes' power."
@@ -295,9 +338,9 @@ def _shared_knowledge(model, images, k, identities, n_train, n_holdout, inverse_
 def learn(model: SparseGroupAE, images: torch.Tensor, k_prime: int, scheme: str = "ours", k: int | None = None,
           identities: list | None = None, n_train: int = 768, n_holdout: int = 128, inverse_steps: int = 40,
           denoise_steps: int = 15, distinguisher_steps: int = 100, keynet_steps: int = 25, identifier_steps: int = 300,
-          seed: int = 0, reuse: Knowledge | None = None, budget: dict | None = None) -> Knowledge:
+          decoder_steps: int = 40, seed: int = 0, reuse: Knowledge | None = None, budget: dict | None = None) -> Knowledge:
     "The adversary's knowledge from public images (N, C, H, W) and their identities (if any)."
-    # code statistics, E', and for this scheme E'_d, the distinguisher and the key network, trained on its own
+    # code statistics, E', and for this scheme E'_d, D', the distinguisher and the key network, trained on its own
     # ambiguations (fresh secrets) of n_train public faces and scored on n_holdout others. `reuse`: the scheme-
     # independent parts of an earlier Knowledge.
     if scheme not in SCHEMES: raise ValueError(f"unknown scheme {scheme!r}; valid: {', '.join(SCHEMES)}")
@@ -317,6 +360,9 @@ def learn(model: SparseGroupAE, images: torch.Tensor, k_prime: int, scheme: str 
     if know.inverse is not None and denoise_steps > 0:      # E'_d: E' tuned to map decode(public) to the true code
         know.denoiser = _train_inverse(copy.deepcopy(know.inverse), x["train"], code[tr], denoise_steps, g)
     laps("denoiser")
+    if decoder_steps > 0:                                   # D': its own decoder of public codes
+        know.public_decoder = _train_public_decoder(model, pub, images, tr, ho, decoder_steps, g)
+    laps("public_decoder")
     feats = {s: attack_features(model, pub[s], know, x[s]) for s in pub}
     cand = pub["train"] != 0
     know.feat_mean, know.feat_std = feats["train"][cand].mean(0), feats["train"][cand].std(0).clamp_min(1e-6)
@@ -516,6 +562,7 @@ class AttacksConfig(DictConfig):
     distinguisher_steps: int = 100      # per-entry MLP (batches of 4096 entries)
     keynet_steps: int = 25              # key network (batches of 32 images)
     identifier_steps: int = 300         # identity classifier, where identities are known (batches of 64)
+    decoder_steps: int = 40             # D', the adversary's decoder of public codes (batches of 32)
     reencode_iters: int = 4
     relax_steps: int = 8
     starts: int = 4                     # multistart: random starts per victim
@@ -550,7 +597,7 @@ class AttacksConfig(DictConfig):
                                           start_iters=self.start_iters, seed=self.seed)
     @property
     def learn_args(self) -> dict: return {f: getattr(self, f) for f in ("n_train", "n_holdout", "inverse_steps", "denoise_steps",
-                                          "distinguisher_steps", "keynet_steps", "identifier_steps", "seed")}
+                                          "distinguisher_steps", "keynet_steps", "identifier_steps", "decoder_steps", "seed")}
 
 # %% ../nbs/12_attacks.ipynb #0e81e10a
 @torch.no_grad()
@@ -576,7 +623,7 @@ def _row(name, scheme, x, trusted, img, per, chance, secs, ident):
                 psnr_vs_trusted=psnr(trusted, img).mean().item(), ssim_vs_trusted=ssim(trusted, img).mean().item(),
                 top1=ident["top1"] if ident else None, top5=ident["top5"] if ident else None, seconds=secs)
 
-NOT_ATTACKS = ("trusted (key holder)", "public (as is)")
+NOT_ATTACKS = ("trusted (key holder)", "public (as is)", "public (adversary's decoder)")
 
 def strongest(rows: list[dict]) -> dict:
     "The attack of highest mean precision per scheme: {scheme: {attack, precision, chance, median, p90, above_0_9, psnr_vs_original, top1}}."
@@ -608,9 +655,14 @@ def score_attacks(model: SparseGroupAE, x: torch.Tensor, know: Knowledge, secret
     shared_seconds = time.perf_counter() - t                     # the decode and features the learned attacks share
     rows = [_row(NOT_ATTACKS[0], know.scheme, x, trusted, trusted, torch.ones(len(x)), k / kp, 0.0, identify(know, trusted, identities)),
             _row(NOT_ATTACKS[1], know.scheme, x, trusted, shown, None, k / kp, 0.0, identify(know, shown, identities))]
+    images = dict(zip(NOT_ATTACKS, (trusted, shown)))
+    if know.public_decoder is not None:                          # D' reads the public code without the key
+        t = time.perf_counter()
+        images[NOT_ATTACKS[2]] = read = _batched(know.public_decoder, public)
+        rows.append(_row(NOT_ATTACKS[2], know.scheme, x, trusted, read, None, k / kp, time.perf_counter() - t, identify(know, read, identities)))
     ident_x = identify(know, x, identities)
     if ident_x: rows[0]["top1_original"], rows[0]["top5_original"] = ident_x["top1"], ident_x["top5"]
-    images, masks = dict(zip(NOT_ATTACKS, (trusted, shown))), {}
+    masks = {}
     for name in attacks:
         t = time.perf_counter()
         out = _memo(public, ("mask", name, id(know)), lambda: ATTACKS[name](model, public, k, know, copies=copies, budget=budget))
@@ -632,9 +684,9 @@ def score_attacks(model: SparseGroupAE, x: torch.Tensor, know: Knowledge, secret
 def results_table(rows: list[dict]) -> str:
     "A text table of score_attacks rows (any schemes): precision with its per-victim median, 90th percentile and share above 0.9."
     f = lambda v, p=3: "-" if v is None else f"{v:.{p}f}"
-    head = (f"{'scheme':15s} {'attack':22s} {'precision':>9s} {'median':>6s} {'p90':>6s} {'>0.9':>6s} {'chance':>6s} {'PSNR':>6s} "
+    head = (f"{'scheme':15s} {'attack':28s} {'precision':>9s} {'median':>6s} {'p90':>6s} {'>0.9':>6s} {'chance':>6s} {'PSNR':>6s} "
             f"{'SSIM':>6s} {'PSNR/tr':>7s} {'top-1':>6s} {'top-5':>6s} {'time s':>7s}")
-    lines = [head] + [f"{r['scheme']:15s} {r['attack']:22s} {f(r['precision']):>9s} {f(r.get('median')):>6s} {f(r.get('p90')):>6s} "
+    lines = [head] + [f"{r['scheme']:15s} {r['attack']:28s} {f(r['precision']):>9s} {f(r.get('median')):>6s} {f(r.get('p90')):>6s} "
                       f"{f(r.get('above_0_9')):>6s} {f(r['chance'], 2):>6s} {f(r['psnr_vs_original'], 2):>6s} "
                       f"{f(r['ssim_vs_original']):>6s} {f(r['psnr_vs_trusted'], 2):>7s} {f(r['top1']):>6s} {f(r['top5']):>6s} "
                       f"{f(r['seconds'], 2):>7s}" for r in rows]

@@ -11,20 +11,21 @@ from .attacks import ATTACKS, NOT_ATTACKS
 from .model import atomic_write
 
 # %% auto #0
-__all__ = ['DONE_WHEN', 'ADVERSARY', 'FRONTIER_KEY', 'MARKERS', 'identification_odds', 'model_name', 'frontier_point',
-           'identity_count', 'read_frontier', 'update_frontier', 'frontier_figure', 'frontier_table', 'attacks_results',
-           'add_runs']
+__all__ = ['DONE_WHEN', 'ADVERSARY', 'DECODER_STEPS', 'FRONTIER_KEY', 'MARKERS', 'identification_odds', 'model_name',
+           'frontier_point', 'identity_count', 'read_frontier', 'update_frontier', 'frontier_figure', 'frontier_table',
+           'attacks_results', 'add_runs']
 
 # %% ../nbs/14_frontier.ipynb #1ef2c639
 DONE_WHEN = dict(precision_over_chance=0.02,   # every attack: mean support precision at most chance + this ...
                  above_0_9=0.01,               # ... and at most this share of victims above 0.9
-                 public_over_random_db=0.5,    # public decode (as is) at most this many dB above a random guess
+                 public_over_random_db=0.5,    # public decode (as is, and the adversary's decoder D') at most this many dB above a random guess
                  top1_over_chance=2.0,         # top-1 identification on every attack image at most this times chance
                  trusted_psnr_db=25.5,         # the key holder's PSNR at least this
                  key_bytes=180.0)              # L log2 C(k', k) / 8 at most this (plus the key file's header)
 
 ADVERSARY = dict(n_train=4096,     # the learned attacks' budget at full strength: public faces they learn from ...
                  inverse_steps=1200, denoise_steps=480, distinguisher_steps=2400, keynet_steps=800)  # ... and their optimiser steps
+DECODER_STEPS = 600                # D', the adversary's decoder of public codes, at full strength (batches of 32)
 
 def _scheme_rows(results: dict, scheme: str) -> dict:
     "The rows of one scheme in an attacks run's results, by attack name; the key holder's, public and random rows required."
@@ -32,7 +33,7 @@ def _scheme_rows(results: dict, scheme: str) -> dict:
     if not rows:
         have = sorted({str(r.get("scheme")) for r in results.get("rows", [])})
         raise ValueError(f"the attacks results hold no rows of scheme {scheme!r}; schemes there: {', '.join(have) or 'none'}")
-    missing = [a for a in (*NOT_ATTACKS, "random") if a not in rows]
+    missing = [a for a in (*NOT_ATTACKS[:2], "random") if a not in rows]
     if missing: raise ValueError(f"scheme {scheme!r}: the attacks results lack the rows {missing} (the 'random' attack must be run)")
     return rows
 
@@ -74,6 +75,11 @@ def frontier_point(results: dict, # an attacks run's results.json
     kb, D = key_bits(L, k, kp) / 8, DONE_WHEN
     missing = [a for a in ATTACKS if a not in rows]
     cfg = results.get("config") or {}
+    read = rows.get(NOT_ATTACKS[2])                                   # D', the adversary's decoder (runs from stop 35 on)
+    gap_read = read and read["psnr_vs_original"] - guess["psnr_vs_original"]
+    worst = max(gap, gap_read) if read else gap
+    d_steps = cfg.get("decoder_steps")
+    full_read = read is not None and isinstance(d_steps, int) and d_steps >= DECODER_STEPS
     budget = {f: cfg.get(f) for f in ADVERSARY}
     n_pub = results.get("n_public", cfg.get("n_public"))
     if isinstance(budget["n_train"], int) and isinstance(n_pub, int):   # `learn` keeps min(n_holdout, n_public // 5) faces out
@@ -84,7 +90,9 @@ def frontier_point(results: dict, # an attacks run's results.json
                                  and (crowd.get("above_0_9") or 0) <= D["above_0_9"],
                                  excess["precision"] - excess["chance"], D["precision_over_chance"], attack=excess["attack"],
                                  above_0_9=crowd.get("above_0_9"), above_0_9_attack=crowd["attack"], above_0_9_limit=D["above_0_9"]),
-        public_decode=_check(gap <= D["public_over_random_db"], gap, D["public_over_random_db"]),
+        public_decode=_check(False if worst > D["public_over_random_db"] else (True if full_read else None), worst,
+                             D["public_over_random_db"], as_is=gap, adversary_decoder=gap_read, decoder_steps=d_steps,
+                             decoder_steps_limit=DECODER_STEPS),
         identification=_check(None if ident is None or id_chance is None else ident["top1"] <= D["top1_over_chance"] * id_chance,
                               ident and ident["top1"], id_chance and D["top1_over_chance"] * id_chance,
                               attack=ident and ident["attack"], **(identification_odds(ident["top1"], results["n_victims"], id_chance,
@@ -100,6 +108,7 @@ def frontier_point(results: dict, # an attacks run's results.json
                 trusted_psnr=trusted["psnr_vs_original"],
                 strongest={f: best.get(f) for f in ("attack", "precision", "chance", "median", "p90", "above_0_9")},
                 public_psnr=public["psnr_vs_original"], random_psnr=guess["psnr_vs_original"], public_minus_random_db=gap,
+                public_read_psnr=read and read["psnr_vs_original"], public_read_minus_random_db=gap_read,
                 top1_max=ident and dict(attack=ident["attack"], top1=ident["top1"]), top1_trusted=trusted.get("top1"),
                 top1_original=trusted.get("top1_original"), n_identities=n_ids, identification_chance=id_chance,
                 key_bytes=kb, attacks=[r["attack"] for r in attacks], adversary=budget, verdict=verdict)
@@ -158,13 +167,14 @@ def _label_ys(ys: list, gap: float) -> list:
     return out
 
 def frontier_figure(points: list[dict]):
-    "Two panels over trusted PSNR: strongest attack's precision - chance, public decode - random guess (dB); done-when region shaded."
+    "Two panels over trusted PSNR: strongest attack's precision - chance, public decode (the worse of as is and D') - random guess (dB); done-when region shaded."
     from matplotlib.figure import Figure
     if not points: raise ValueError("no frontier points to draw")
     D = DONE_WHEN
     panels = [("strongest attack: support precision - chance", lambda q: q["strongest"]["precision"] - q["strongest"]["chance"],
                D["precision_over_chance"]),
-              ("public decode (as is) - random guess (dB)", lambda q: q["public_minus_random_db"], D["public_over_random_db"])]
+              ("public decode - random guess (dB): the worse of as is and D'",
+               lambda q: max(q["public_minus_random_db"], q.get("public_read_minus_random_db") or -math.inf), D["public_over_random_db"])]
     xs = [q["trusted_psnr"] for q in points]
     x0, x1 = min(xs + [D["trusted_psnr_db"]]) - 1.0, max(xs + [D["trusted_psnr_db"]]) + 2.6     # room for the labels on the right
     style, spare = dict(MARKERS), iter(zip("vP*Xph<>", ["tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:gray"] * 2))
@@ -191,17 +201,17 @@ def frontier_figure(points: list[dict]):
 
 # %% ../nbs/14_frontier.ipynb #b9ca56a1
 def frontier_table(points: list[dict]) -> str:
-    "A text table of frontier points: trusted PSNR, strongest attack, public - guess, top-1 against chance, key bytes, victims, the adversary's faces, verdict."
+    "A text table of frontier points: trusted PSNR, strongest attack, public - guess (as is, D'), top-1 against chance, key bytes, victims, the adversary's faces, verdict."
     f = lambda v, p=3: "-" if v is None else f"{v:.{p}f}"
     head = (f"{'model':18s} {'scheme':15s} {'k':>4s} {'k_prime':>7s} {'trusted':>7s} {'strongest attack':17s} {'prec':>6s} "
-            f"{'chance':>6s} {'>0.9':>5s} {'public':>6s} {'guess':>6s} {'diff':>5s} {'top-1':>6s} {'2xchance':>8s} {'key B':>6s} {'victims':>7s} {'adv':>5s}  private")
+            f"{'chance':>6s} {'>0.9':>5s} {'public':>6s} {'guess':>6s} {'diff':>5s} {'D-gs':>5s} {'top-1':>6s} {'2xchance':>8s} {'key B':>6s} {'victims':>7s} {'adv':>5s}  private")
     lines = [head]
     for q in points:
         s, v = q["strongest"], q["verdict"]
         failed = [n for n, c in v.items() if n != "private" and c["ok"] is not True]
         lines.append(f"{str(q['model'])[:18]:18s} {q['scheme']:15s} {q['k']:>4d} {q['k_prime']:>7d} {f(q['trusted_psnr'], 2):>7s} "
                      f"{s['attack'][:17]:17s} {f(s['precision']):>6s} {f(s['chance'], 2):>6s} {f(v['attacks_at_chance']['above_0_9'], 2):>5s} "
-                     f"{f(q['public_psnr'], 2):>6s} {f(q['random_psnr'], 2):>6s} {f(q['public_minus_random_db'], 2):>5s} "
+                     f"{f(q['public_psnr'], 2):>6s} {f(q['random_psnr'], 2):>6s} {f(q['public_minus_random_db'], 2):>5s} {f(q.get('public_read_minus_random_db'), 2):>5s} "
                      f"{f(q['top1_max'] and q['top1_max']['top1']):>6s} {f(v['identification']['limit'], 4):>8s} {f(q['key_bytes'], 1):>6s} {str(q.get('n_victims', '-')):>7s} {str((q.get('adversary') or {}).get('n_train') or '-'):>5s}  "
                      + ("yes" if v["private"] else "no: " + ", ".join(failed)))
     return "\n".join(lines)

@@ -882,7 +882,9 @@ def _privacy_card(metrics: dict, q: dict | None) -> str:
     rows = [("trusted PSNR (key holder)", f"{q['trusted_psnr']:.2f} dB", ">= 25.5 dB", yes("trusted_psnr")),
             ("strongest attack", f"{s['attack']} {s['precision']:.3f} (chance {s['chance']:.3f}), median {s['median']:.3f}, "
              f"{v['attacks_at_chance']['above_0_9']:.1%} of victims > 0.9", "<= chance + 0.02, <= 1% > 0.9", yes("attacks_at_chance")),
-            ("public decode vs random guess", f"{q['public_psnr']:.2f} vs {q['random_psnr']:.2f} dB", "<= guess + 0.5 dB", yes("public_decode")),
+            ("public decode vs random guess", f"as is {q['public_psnr']:.2f}, "
+             + (f"adversary's decoder {q['public_read_psnr']:.2f}" if q.get("public_read_psnr") is not None else "adversary's decoder not run")
+             + f" vs {q['random_psnr']:.2f} dB", "<= guess + 0.5 dB", yes("public_decode")),
             ("top-1 identification, worst attack image", "-" if not q["top1_max"] else f"{q['top1_max']['top1']:.3f} ({q['top1_max']['attack']}); chance "
              + (f"{q['identification_chance']:.4f}" if q["identification_chance"] else "?"), "<= 2x chance", yes("identification")),
             ("key", f"{q['key_bytes']:.1f} bytes + header", "<= 180 bytes", yes("key_bytes"))]

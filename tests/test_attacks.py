@@ -31,6 +31,7 @@ def test_attacks_headless_lfw_mini(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads((tmp_path / "run" / "attacks" / "results.json").read_text())
     assert res["n_victims"] == 16 and res["config"]["n_victims"] == 16              # papermill's values
+    assert res["config"]["decoder_steps"] == 40 and res["learned"]["ours"]["seconds"]["public_decoder"] > 0   # D', the default
     rows = {(x["scheme"], x["attack"]): x for x in res["rows"]}
     assert set(rows) == {(s, a) for s in SCHEMES for a in [*NOT_ATTACKS, *ATTACKS]}
     assert all(set(x) >= FIELDS for x in rows.values())                           # one schema
@@ -67,7 +68,8 @@ def test_attacks_headless_celeba64_recognition(tmp_path):
     r = papermill(tmp_path / "out.ipynb", "-p", "model", "celeba64", "-p", "run", str(tmp_path / "run"), "-p", "n_public", "300",
                   "-p", "n_victims", "12", "-p", "attacks", "random,smallest", "-p", "schemes", "ours,reference",
                   "-p", "identifier_steps", "5", "-p", "distinguisher_steps", "5", "-p", "inverse_steps", "2",
-                  "-p", "denoise_steps", "2", "-p", "keynet_steps", "2", "-p", "n_train", "64", "-p", "n_holdout", "16")
+                  "-p", "denoise_steps", "2", "-p", "keynet_steps", "2", "-p", "decoder_steps", "2", "-p", "n_train", "64",
+                  "-p", "n_holdout", "16")
     assert r.returncode == 0, r.stderr[-3000:]
     res = json.loads((tmp_path / "run" / "attacks" / "results.json").read_text())
     assert res["identities"] and res["data"] == "celeba64"
