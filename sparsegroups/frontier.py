@@ -174,7 +174,8 @@ def frontier_figure(points: list[dict]):
     panels = [("strongest attack: support precision - chance", lambda q: q["strongest"]["precision"] - q["strongest"]["chance"],
                D["precision_over_chance"]),
               ("public decode - random guess (dB): the worse of as is and D'",
-               lambda q: max(q["public_minus_random_db"], q.get("public_read_minus_random_db") or -math.inf), D["public_over_random_db"])]
+               lambda q: max(q["public_minus_random_db"], -math.inf if q.get("public_read_minus_random_db") is None else q["public_read_minus_random_db"]),
+               D["public_over_random_db"])]
     xs = [q["trusted_psnr"] for q in points]
     x0, x1 = min(xs + [D["trusted_psnr_db"]]) - 1.0, max(xs + [D["trusted_psnr_db"]]) + 2.6     # room for the labels on the right
     style, spare = dict(MARKERS), iter(zip("vP*Xph<>", ["tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:gray"] * 2))
