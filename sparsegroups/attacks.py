@@ -161,7 +161,7 @@ class Identifier(nn.Module):
                                  nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(4 * w, n_classes))
     def forward(self, x): return self.net(x)
 
-# %% ../nbs/12_attacks.ipynb #99581185
+# %% ../nbs/12_attacks.ipynb #41b4376a
 def code_features(public: torch.Tensor) -> torch.Tensor:
     "What the adversary's decoder reads of public codes (B, L, m): every entry and its magnitude, (B, 2 L m)."
     return torch.cat([public.flatten(1), public.abs().flatten(1)], 1)
