@@ -159,6 +159,7 @@ def ambiguate_spec(code: torch.Tensor, k_prime: int, secret, images: torch.Tenso
         pos = torch.sort(ekey, dim=-1, stable=True).indices[..., :f]
         neg = E[..., 1].gather(-1, pos) >= positive.expand(B, L, m).gather(-1, pos)
     public = c.scatter(-1, pos, torch.where(neg, -val, val))
+    if ((c == 0) | (c == 1)).all(): public = public.ne(0).float()   # a support code: its fakes are 1 like its true entries
     return public.to(device=code.device, dtype=code.dtype), mask.to(code.device)
 
 # %% ../nbs/04_ambiguation.ipynb #c0de5008
@@ -353,6 +354,7 @@ def ambiguate(code: torch.Tensor, # (B, L, m), exactly k non-zeros per map
     _run(_ambiguate_images, B, lambda b0, b1: (c, c.view(np.uint32), W(b0, b1), *rest))
     if (bad == 1).any(): _check_counts(np.count_nonzero(c, axis=1))
     if bad.any(): raise ValueError(_NONFINITE)
+    if ((c == 0) | (c == 1)).all(): out = (out != 0).astype(np.float32)   # a support code (0/1): fakes of value 1 too
     return (torch.from_numpy(out).view(B, L, m).to(device=code.device, dtype=code.dtype),
             torch.from_numpy(key).view(B, L, m).to(code.device))
 

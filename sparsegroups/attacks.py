@@ -190,11 +190,12 @@ def fit_ridge(f: torch.Tensor, x: torch.Tensor, f_ho: torch.Tensor, x_ho: torch.
     fm, xm = f.mean(0), x.mean(0)
     fd = (f - fm).double()
     e, V = torch.linalg.eigh(fd.T @ fd)
+    em = e.mean().clamp_min(1e-12)                                         # constant features (an all-ones public code): B = 0, the map is x's mean
     B = V.T @ (fd.T @ (x - xm).double())                                  # (F, D) in the eigenbasis
     P = (f_ho - fm).double() @ V
-    err = [(P @ (B / (e.clamp_min(0) + a * e.mean())[:, None]) + xm - x_ho).square().mean().item() for a in alphas]
+    err = [(P @ (B / (e.clamp_min(0) + a * em)[:, None]) + xm - x_ho).square().mean().item() for a in alphas]
     a = alphas[int(np.argmin(err))]
-    return (V @ (B / (e.clamp_min(0) + a * e.mean())[:, None])).float(), fm, xm, a
+    return (V @ (B / (e.clamp_min(0) + a * em)[:, None])).float(), fm, xm, a
 
 # %% ../nbs/12_attacks.ipynb #59c03705
 @dataclass
@@ -212,6 +213,7 @@ class Knowledge:
     inverse: nn.Module | None = None    # E': the adversary's inverse of the decoder, trained on (decode(c), c)
     denoiser: nn.Module | None = None   # E'_d: E' tuned on (decode(own public code), true code) for this scheme
     public_decoder: PublicDecoder | None = None   # D': the adversary's decoder of public codes, trained on (own public code, face)
+    mean_face: torch.Tensor | None = field(default=None, repr=False)   # (C, H, W) mean of its public faces: its guess with no file
     distinguisher: Distinguisher | None = None
     keynet: KeyNet | None = None
     feat_mean: torch.Tensor | None = field(default=None, repr=False)  # (F,) standardisation of the attack features
@@ -353,6 +355,7 @@ def learn(model: SparseGroupAE, images: torch.Tensor, k_prime: int, scheme: str 
     if reuse is not None and reuse.k == k: shared = {f: getattr(reuse, f) for f in keep} | {"seconds": {}}
     else: shared = _shared_knowledge(model, images, k, identities, n_train, n_holdout, inverse_steps, identifier_steps, g)
     know = Knowledge(scheme, k, k_prime, **shared)
+    know.mean_face = images.mean(0)
     laps = _Laps()
     code, (tr, ho) = know.codes, know.split
     own = lambda s: hashlib.sha256(f"adversary-{seed}-{scheme}-{s}".encode()).digest()   # the adversary's own secrets, seeded
@@ -624,7 +627,7 @@ def _row(name, scheme, x, trusted, img, per, chance, secs, ident):
                 psnr_vs_trusted=psnr(trusted, img).mean().item(), ssim_vs_trusted=ssim(trusted, img).mean().item(),
                 top1=ident["top1"] if ident else None, top5=ident["top5"] if ident else None, seconds=secs)
 
-NOT_ATTACKS = ("trusted (key holder)", "public (as is)", "public (adversary's decoder)")
+NOT_ATTACKS = ("trusted (key holder)", "public (as is)", "public (adversary's decoder)", "no information (mean face)")
 
 def strongest(rows: list[dict]) -> dict:
     "The attack of highest mean precision per scheme: {scheme: {attack, precision, chance, median, p90, above_0_9, psnr_vs_original, top1}}."
@@ -661,6 +664,9 @@ def score_attacks(model: SparseGroupAE, x: torch.Tensor, know: Knowledge, secret
         t = time.perf_counter()
         images[NOT_ATTACKS[2]] = read = _batched(know.public_decoder, public)
         rows.append(_row(NOT_ATTACKS[2], know.scheme, x, trusted, read, None, k / kp, time.perf_counter() - t, identify(know, read, identities)))
+    if know.mean_face is not None:                               # the baseline of no information: its mean public face
+        images[NOT_ATTACKS[3]] = mean = know.mean_face.expand_as(x).contiguous()
+        rows.append(_row(NOT_ATTACKS[3], know.scheme, x, trusted, mean, None, k / kp, 0.0, identify(know, mean, identities)))
     ident_x = identify(know, x, identities)
     if ident_x: rows[0]["top1_original"], rows[0]["top5_original"] = ident_x["top1"], ident_x["top5"]
     masks = {}

@@ -66,7 +66,7 @@ def frontier_point(results: dict, # an attacks run's results.json
     best = max(attacks, key=lambda r: r["precision"])
     excess = max(attacks, key=lambda r: r["precision"] - r["chance"])            # the same as best: chance is k/k' for all
     crowd = max(attacks, key=lambda r: r["above_0_9"] if r.get("above_0_9") is not None else -1)
-    shown = [r for a, r in rows.items() if a != NOT_ATTACKS[0] and r.get("top1") is not None]
+    shown = [r for a, r in rows.items() if a not in (NOT_ATTACKS[0], NOT_ATTACKS[3]) and r.get("top1") is not None]   # images of the file
     ident = max(shown, key=lambda r: r["top1"]) if shown else None
     n_ids = n_identities if n_identities is not None else results.get("n_identities")
     id_chance = 1 / n_ids if n_ids else None
@@ -77,6 +77,7 @@ def frontier_point(results: dict, # an attacks run's results.json
     cfg = results.get("config") or {}
     read = rows.get(NOT_ATTACKS[2])                                   # D', the adversary's decoder (runs from stop 35 on)
     gap_read = read and read["psnr_vs_original"] - guess["psnr_vs_original"]
+    mean = rows.get(NOT_ATTACKS[3])                                   # no information: the adversary's mean face (stop 36 on)
     worst = max(gap, gap_read) if read else gap
     d_steps = cfg.get("decoder_steps")
     full_read = read is not None and isinstance(d_steps, int) and d_steps >= DECODER_STEPS
@@ -109,6 +110,7 @@ def frontier_point(results: dict, # an attacks run's results.json
                 strongest={f: best.get(f) for f in ("attack", "precision", "chance", "median", "p90", "above_0_9")},
                 public_psnr=public["psnr_vs_original"], random_psnr=guess["psnr_vs_original"], public_minus_random_db=gap,
                 public_read_psnr=read and read["psnr_vs_original"], public_read_minus_random_db=gap_read,
+                mean_face_psnr=mean and mean["psnr_vs_original"],
                 top1_max=ident and dict(attack=ident["attack"], top1=ident["top1"]), top1_trusted=trusted.get("top1"),
                 top1_original=trusted.get("top1_original"), n_identities=n_ids, identification_chance=id_chance,
                 key_bytes=kb, attacks=[r["attack"] for r in attacks], adversary=budget, verdict=verdict)

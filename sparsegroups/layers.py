@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['KBest', 'KBestLayer', 'GroupedLinear', 'grouped_linear_loop', 'grouped_linear_loop_decode']
+__all__ = ['KBest', 'KBestLayer', 'SupportCode', 'GroupedLinear', 'grouped_linear_loop', 'grouped_linear_loop_decode']
 
 # %% ../nbs/02_layers.ipynb #cd9dde14
 def _check_k(k, m: int, name: str = "k") -> int:
@@ -64,14 +64,35 @@ class KBestLayer(nn.Module):
     def extra_repr(self) -> str:
         return f"k={self.k}, dim={self.dim}, " + ", ".join(f"{n}={v}" for n, v in self.opts.items())
 
+# %% ../nbs/02_layers.ipynb #11726f3a
+def SupportCode(x: torch.Tensor, # input, any shape; slices along `dim` have length m
+                k: int, # number of ones per slice, 1 <= k <= m
+                dim: int = -1, # dimension along which to sparsify
+                tau: float = 0.2, # width of the gradient's sigmoid, in standard deviations of |x| along dim
+               ) -> torch.Tensor:
+    "The support of `KBest` as a code: 1 at the k largest magnitudes, 0 elsewhere, (..., m) -> (..., m)"
+    # Forward: exactly KBest's support (same ties). Backward: the gradient of sigmoid((|x| - t) / (tau sd)), t halfway
+    # between the k-th and (k+1)-th magnitude, so entries near the threshold, kept or not, learn whether to cross it.
+    hard = (KBest(x.detach(), k, dim=dim) != 0).to(x.dtype)
+    if not x.requires_grad: return hard
+    a = x.abs()
+    top = a.detach().topk(min(k + 1, x.shape[dim]), dim=dim).values
+    t = top.narrow(dim, k - 1, 1) if k == x.shape[dim] else (top.narrow(dim, k - 1, 1) + top.narrow(dim, k, 1)) / 2
+    soft = torch.sigmoid((a - t) / (tau * a.detach().std(dim, keepdim=True) + 1e-12))
+    return hard + (soft - soft.detach())
+
+
 # %% ../nbs/02_layers.ipynb #79b8bc41
 class GroupedLinear(nn.Module):
     "L bias-free linear maps with a tied transpose: (B, L, H', W') -> (B, L, m) -> (B, L, H', W')."
     def __init__(self, L: int, # number of groups (code maps)
                  hw: tuple[int, int], # (H', W') of each input map; n = H' * W'
                  m: int, # code length per map
+                 code: str = "values", # "values": kept entries keep their values (the paper); "support": they are 1
                 ):
         super().__init__()
+        if code not in ("values", "support"): raise ValueError(f"GroupedLinear: code={code!r}; valid: 'values', 'support'")
+        self.code = code
         for name, v in (("L", L), ("m", m)):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"GroupedLinear: {name} must be a positive integer, got {v!r}")
@@ -105,17 +126,18 @@ class GroupedLinear(nn.Module):
         return z.transpose(0, 1) * self.gain.exp()                     # (B, L, m)
 
     def encode(self, x: torch.Tensor, k: int) -> torch.Tensor:
-        "(B, L, H', W') -> k-sparse codes (B, L, m)."
-        return KBest(self.linear(x), k, dim=-1)
+        "(B, L, H', W') -> k-sparse codes (B, L, m): the kept values, or 1 at the support (code='support')."
+        return (SupportCode if self.code == "support" else KBest)(self.linear(x), k, dim=-1)
 
     def decode(self, code: torch.Tensor) -> torch.Tensor:
-        "Tied transpose: codes (B, L, m) -> maps (B, L, H', W'), map_l = (code_l exp(-gain_l)) @ W_l."
+        "Tied transpose: codes (B, L, m) -> maps (B, L, H', W'), map_l = (code_l exp(-gain_l)) @ W_l (support: code_l @ W_l)."
         self._check(code, (0, self.L, self.m), "codes")
         B = code.shape[0]
-        y = torch.bmm((code * (-self.gain).exp()).transpose(0, 1), self.weight)   # (L, B, n)
+        if self.code == "values": code = code * (-self.gain).exp()   # a support code's ones carry no gain to divide out
+        y = torch.bmm(code.transpose(0, 1), self.weight)   # (L, B, n)
         return y.transpose(0, 1).reshape(B, self.L, *self.hw)
 
-    def extra_repr(self) -> str: return f"L={self.L}, hw={self.hw}, n={self.n}, m={self.m}, tied=True"
+    def extra_repr(self) -> str: return f"L={self.L}, hw={self.hw}, n={self.n}, m={self.m}, code={self.code}, tied=True"
 
 # %% ../nbs/02_layers.ipynb #7fc9deb7
 def grouped_linear_loop(x: torch.Tensor, weight: torch.Tensor, k: int | None = None) -> torch.Tensor:

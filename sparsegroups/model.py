@@ -50,6 +50,7 @@ class AEConfig(DictConfig):
     L: int = 20                                 # number of code maps (num_codes)
     m: int = 512                                # code length per map (neck_dim)
     k: int = 256                                # non-zeros per map at training time
+    code: str = "values"                        # "values" (the paper: kept entries keep their values) or "support" (they are 1)
 
     def __post_init__(self):
         def positive_ints(name, v, length=None):
@@ -73,6 +74,8 @@ class AEConfig(DictConfig):
             raise ValueError(f"num_filts={self.num_filts}: every entry must be a multiple of 5 (DownI's 5x5 "
                              f"convolution has 5 groups); {bad} are not")
         _check_k(self.k, self.m)
+        if self.code not in ("values", "support"):
+            raise ValueError(f"code={self.code!r}: valid are 'values' (kept entries keep their values) and 'support' (they are 1)")
         s, (C, H, W) = self.total_scale, self.image
         if H % s or W % s:
             raise ValueError(f"scale_factor={self.scale_factor} downsamples by {s} in all, which must divide the "
@@ -209,7 +212,7 @@ class SparseGroupAE(nn.Module):
             raise TypeError(f"config must be an AEConfig (or use SparseGroupAE.from_preset), got {type(config).__name__}")
         self.config = config
         self.encoder = ConvEncoder(config)
-        self.neck = GroupedLinear(config.L, config.bottleneck, config.m)
+        self.neck = GroupedLinear(config.L, config.bottleneck, config.m, code=config.code)
         self.decoder = ConvDecoder(config)
 
     @classmethod
@@ -321,7 +324,7 @@ def load_weights(model: SparseGroupAE, path_or_name, map_location="cpu") -> dict
     "Load a checkpoint's weights into an existing model; a different architecture is named field by field. Returns extra."
     obj = read_checkpoint(path_or_name, map_location)
     saved = AEConfig.from_dict(obj["config"])
-    diff = [d for d in config_mismatch(saved, model.config) if not d.startswith("k:")]  # k is not architecture
+    diff = [d for d in config_mismatch(saved, model.config) if not d.startswith(("k:", "code:"))]  # nor k nor code is architecture
     if diff:
         raise ValueError(f"checkpoint {path_or_name} has a different architecture (checkpoint vs model): " + "; ".join(diff))
     _load_state(model, obj["state_dict"], path_or_name)

@@ -80,6 +80,7 @@ class TrainConfig(DictConfig):
     L: int | None = None            # code maps
     m: int | None = None            # code length per map
     k: int | None = None            # non-zeros per map
+    code: str | None = None         # "values" (the paper's) or "support" (kept entries are 1; None: the preset's)
     epochs: int = 2
     batch_size: int = 16
     lr: float = 2e-3
@@ -122,8 +123,7 @@ class TrainConfig(DictConfig):
 
     def __post_init__(self):
         for f in ("num_filts", "scale_factor"):
-            v = getattr(self, f)
-            if v is not None: object.__setattr__(self, f, tuple(int(e) for e in v))
+            if (v := getattr(self, f)) is not None: object.__setattr__(self, f, tuple(int(e) for e in v))
         if self.data not in DATASETS: raise ValueError(f"data={self.data!r} is not a data set; valid: {', '.join(DATASETS)}")
         if self.preset not in PRESETS: raise ValueError(f"preset={self.preset!r} is unknown; valid: {', '.join(PRESETS)}")
         if self.loss not in ("bce", "mse"): raise ValueError(f"loss={self.loss!r}: valid losses are 'bce' and 'mse'")
@@ -143,7 +143,7 @@ class TrainConfig(DictConfig):
     def arch(self) -> AEConfig:
         "The model architecture: the preset with this config's overrides (and image size)."
         base = PRESETS[self.preset].to_dict()
-        over = {f: getattr(self, f) for f in ("num_blocks", "num_filts", "scale_factor", "L", "m", "k") if getattr(self, f) is not None}
+        over = {f: getattr(self, f) for f in ("num_blocks", "num_filts", "scale_factor", "L", "m", "k", "code") if getattr(self, f) is not None}
         if self.size is not None: base["image"] = [base["image"][0], self.size, self.size]
         return AEConfig.from_dict({**base, **over})
 

@@ -205,3 +205,27 @@ def test_card_privacy_section_names_the_adversary():
     assert "| adversary: what the learned attacks learn from | 512 public faces; short of the budget in n_train, inverse_steps, denoise_steps, distinguisher_steps, keynet_steps | >= 4,096 faces" in card, card
     assert [ln.rsplit("|", 2)[1].strip() for ln in card.splitlines() if ln.startswith("| ") and "measured" not in ln] == \
         ["holds", "**fails**", "**fails**", "**fails**", "holds", "**fails**"], card
+
+def test_support_code_trains_shares_and_publishes_nothing_at_k_prime_m(tmp_path):
+    "--code support (stop 36): codes of 0 and 1, whose fakes are 1 too; at k' = m the public code is all ones, the key decodes."
+    import torch
+    from sparsegroups.ambiguation import ambiguate, disambiguate
+    from sparsegroups.data import lfw_mini
+    from sparsegroups.metrics import psnr
+    rc, err = run_main("train", *TINY, "--epochs", "2", "--init", "lfw-mini", "--code", "support", "--lr", "1e-3",
+                       "--out", str(tmp_path), "--name", "sup")
+    assert rc == 0, err
+    model = load(tmp_path / "sup" / "model.pt")
+    assert model.config.code == "support" and read_checkpoint(tmp_path / "sup" / "model.pt")["config"]["code"] == "support"
+    x = lfw_mini("test").images[:16]
+    with torch.no_grad():
+        code = model.encode(x)
+        assert set(code.unique().tolist()) == {0.0, 1.0} and bool(((code != 0).sum(-1) == model.config.k).all())
+        m = model.config.m
+        public, key = ambiguate(code, m, b"test-secret-0123", images=x)
+        assert torch.equal(public, torch.ones_like(public))                       # the file holds nothing but its shape
+        trusted, shown = model.decode(disambiguate(public, key)), model.decode(public)
+        assert torch.equal(disambiguate(public, key), code)
+        assert (shown - shown[:1]).abs().max().item() == 0                         # every face's public decode is the same image
+        assert psnr(x, trusted).mean().item() > psnr(x, shown).mean().item() + 1.0, (psnr(x, trusted).mean(), psnr(x, shown).mean())
+    assert run_main("train", *TINY, "--code", "binary", "--out", str(tmp_path), "--name", "bad")[1].count("valid are 'values'") == 1
