@@ -125,9 +125,13 @@ class GroupedLinear(nn.Module):
                       self.weight.transpose(1, 2))                     # (L, n, m)
         return z.transpose(0, 1) * self.gain.exp()                     # (B, L, m)
 
+    def sparsify(self, z: torch.Tensor, k: int) -> torch.Tensor:
+        "Dense projections (B, L, m) -> k-sparse codes: the kept values (`KBest`), or 1 at the support (code='support')."
+        return (SupportCode if self.code == "support" else KBest)(z, k, dim=-1)
+
     def encode(self, x: torch.Tensor, k: int) -> torch.Tensor:
-        "(B, L, H', W') -> k-sparse codes (B, L, m): the kept values, or 1 at the support (code='support')."
-        return (SupportCode if self.code == "support" else KBest)(self.linear(x), k, dim=-1)
+        "(B, L, H', W') -> k-sparse codes (B, L, m)."
+        return self.sparsify(self.linear(x), k)
 
     def decode(self, code: torch.Tensor) -> torch.Tensor:
         "Tied transpose: codes (B, L, m) -> maps (B, L, H', W'), map_l = (code_l exp(-gain_l)) @ W_l (support: code_l @ W_l)."

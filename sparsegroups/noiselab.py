@@ -216,7 +216,7 @@ class LabWidget(_Latency):
         rows = ("trusted", "ambiguated", "guessed")[("trusted", "ambiguated", "guessed").index(first):]
         from sparsegroups.share import public_code
         with torch.no_grad():
-            if "trusted" in rows: self.code = KBest(self.dense, k)
+            if "trusted" in rows: self.code = self.net.neck.sparsify(self.dense, k)
             if "ambiguated" in rows: self.public, _ = public_code(self.net, self.code, self.kp.value, self.secret, self.x, self.scheme, self.positions)
             self.guess = random_guess(self.public, k, generator=torch.Generator().manual_seed(self.seed.value))
         for r in rows: self.out[r] = {}                                  # decoded images of this row, by index

@@ -25,7 +25,7 @@ __all__ = ['PRIVACY_TERMS', 'TrainConfig', 'runs_dir', 'run_name', 'Dist', 'init
            'lr_phases', 'model_card', 'ship']
 
 # %% ../nbs/10_trainGround.ipynb #a3b48681
-PRIVACY_TERMS = ("balance", "gauss", "public", "reencode", "distinguisher", "inverse", "denoise")   # TrainConfig.w_<term>, see "Privacy-aware training"
+PRIVACY_TERMS = ("balance", "gauss", "public", "guess", "reencode", "distinguisher", "inverse", "denoise")   # TrainConfig.w_<term>, see "Privacy-aware training"
 
 def _check_privacy_options(cfg, a):
     "TrainConfig's privacy options against its architecture a: a clear error naming the option and what is valid."
@@ -101,6 +101,7 @@ class TrainConfig(DictConfig):
     w_balance: float = 0.0          # privacy terms (off at 0; see "Privacy-aware training"): position usage, signs, magnitudes
     w_gauss: float = 0.0            # each map's dense code toward i.i.d. Gaussian entries (moments: gauss_loss)
     w_public: float = 0.0           # the public code's decode toward the mean training image
+    w_guess: float = 0.0            # a random key guess's decode toward the mean training image (a wrong key shows nothing)
     w_reencode: float = 0.0         # re-encoding consistency of true vs fake entries (owner's eval-mode encoder)
     w_distinguisher: float = 0.0    # a per-entry distinguisher trained alongside (alternating updates)
     w_inverse: float = 0.0          # re-encoding consistency with an adversary's inverse E' of the decoder, trained alongside
@@ -128,8 +129,7 @@ class TrainConfig(DictConfig):
         if self.preset not in PRESETS: raise ValueError(f"preset={self.preset!r} is unknown; valid: {', '.join(PRESETS)}")
         if self.loss not in ("bce", "mse"): raise ValueError(f"loss={self.loss!r}: valid losses are 'bce' and 'mse'")
         for f in ("epochs", "batch_size"):
-            v = getattr(self, f)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{f} must be a positive integer, got {v!r}")
+            if isinstance(v := getattr(self, f), bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{f} must be a positive integer, got {v!r}")
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
         if self.name is not None and (not self.name or "/" in self.name or self.name.startswith(".")):
             raise ValueError(f"name={self.name!r}: a run name is a plain folder name (no '/', not starting with '.')")
@@ -517,7 +517,11 @@ class PrivacyTerms(_Adversaries):
         cand = public != 0
         x_pub = model.decode(public)
         if "public" in w: out["public"] = F.mse_loss(x_pub, self.stats["mean_image"].expand_as(x_pub))
-        if not set(w) - {"balance", "gauss", "public"}: return out
+        if "guess" in w:
+            from sparsegroups.ambiguation import random_guess
+            x_guess = model.decode(random_guess(public, self.k, self.g))
+            out["guess"] = F.mse_loss(x_guess, self.stats["mean_image"].expand_as(x_guess))
+        if not set(w) - {"balance", "gauss", "public", "guess"}: return out
         if self.inverses: self._fit_inverses(model, code, x_pub)
         f, zs, zi = privacy_features(model, public, key, self.stats, self.g, x_pub, self.inverses, self.cfg.midway)
         if "distinguisher" in w: self._fit_distinguisher((f - self.feat[0]) / self.feat[1], key, cand)
@@ -562,7 +566,7 @@ class _BatchLosses:
             images = self._train_images(torch.randperm(len(self.train_ds), generator=self.privacy.g)[:self.cfg.adv_images])
             self.privacy.new_adversaries(m, images, hashlib.sha256(f"privacy-refit-{self.cfg.seed}-{self.step}".encode()).digest())
         z = m.neck.linear(m.encoder(x))
-        code = KBest(z, self.cfg.arch().k)
+        code = m.neck.sparsify(z, self.cfg.arch().k)
         logits = m.decoder(m.neck.decode(code))
         rec = _loss_fn(self.cfg, logits, x)
         mse = F.mse_loss(torch.sigmoid(logits.detach().float()), x).item()

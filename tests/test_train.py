@@ -213,7 +213,7 @@ def test_support_code_trains_shares_and_publishes_nothing_at_k_prime_m(tmp_path)
     from sparsegroups.data import lfw_mini
     from sparsegroups.metrics import psnr
     rc, err = run_main("train", *TINY, "--epochs", "2", "--init", "lfw-mini", "--code", "support", "--lr", "1e-3",
-                       "--out", str(tmp_path), "--name", "sup")
+                       "--w-guess", "1", "--privacy-lambda", "0.01", "--out", str(tmp_path), "--name", "sup")   # the privacy path
     assert rc == 0, err
     model = load(tmp_path / "sup" / "model.pt")
     assert model.config.code == "support" and read_checkpoint(tmp_path / "sup" / "model.pt")["config"]["code"] == "support"
