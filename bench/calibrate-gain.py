@@ -1,27 +1,45 @@
 """A trained model with its selection gains calibrated once, without training: `calibrate_gain` on N training faces.
 
-    .venv/bin/python bench/calibrate-gain.py celeba64-private runs/priv-h-gain [1024]
+    .venv/bin/python bench/calibrate-gain.py MODEL OUT [N [ITERS]]
+    .venv/bin/python bench/calibrate-gain.py celeba64-private runs/priv-h-gain            # 1,024 faces, 100 iterations
+    .venv/bin/python bench/calibrate-gain.py runs/support-g runs/support-g-cal 4359 300   # a run folder: all 4,359 train faces
 
 writes OUT/model.pt and OUT/config.json (the model's training config), a model the labs read:
-`bash bench/privacy-attacks.sh runs/priv-h-gain/model.pt ours 360 520` scores it.
+`bash bench/privacy-attacks.sh runs/priv-h-gain/model.pt ours 360 520` scores it. MODEL may be a run folder
+(runs/NAME, holding model.pt and metrics.json): OUT/metrics.json is then the run's, with the test figures measured
+again on the calibrated model and a `calibration` record, so `sparsegroups ship OUT NAME` writes a card that says so.
 """
 import json, sys
 from pathlib import Path
 import torch
 from sparsegroups.data import load_dataset
 from sparsegroups.model import load, save
-from sparsegroups.train import calibrate_gain
+from sparsegroups.train import calibrate_gain, evaluate
 
-if len(sys.argv) not in (3, 4): sys.exit(__doc__)
-model, out, n = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) == 4 else 1024
+if len(sys.argv) not in (3, 4, 5): sys.exit(__doc__)
+model, out = sys.argv[1], Path(sys.argv[2])
+n, iters = (int(sys.argv[3]) if len(sys.argv) > 3 else 1024), (int(sys.argv[4]) if len(sys.argv) > 4 else 100)
+if n < 1 or iters < 1: sys.exit(f"N ({n}) and ITERS ({iters}) must be positive integers")
 if (out / "model.pt").exists(): sys.exit(f"{out / 'model.pt'} exists: remove it or choose another folder")
-net, extra = load(model, return_extra=True)
+run = Path(model) if Path(model).is_dir() else None
+if run is not None and not ((run / "model.pt").is_file() and (run / "metrics.json").is_file()):
+    sys.exit(f"{run} is not a finished run folder: it needs model.pt and metrics.json")
+net, extra = load(run / "model.pt" if run else model, return_extra=True)
 cfg = extra.get("train_config") or extra.get("metrics", {}).get("config")
 if not cfg or not cfg.get("data"): sys.exit(f"{model} does not record its training data set")
 ds = load_dataset(cfg["data"], split="train", cache=False)
 idx = torch.randperm(len(ds), generator=torch.Generator().manual_seed(0))[:n]
-before, after = calibrate_gain(net, torch.stack([ds[int(i)]["image"] for i in idx]), net.config.k)
-print(f"usage spread on {len(idx)} training images: {before:.4f} -> {after:.4f}")
+before, after = calibrate_gain(net, torch.stack([ds[int(i)]["image"] for i in idx]), net.config.k, iters=iters)
+print(f"usage spread on {len(idx)} training images, {iters} iterations: {before:.4f} -> {after:.4f}")
 out.mkdir(parents=True, exist_ok=True)
-save(net, out / "model.pt", metrics={"config": cfg})
+metrics = json.loads((run / "metrics.json").read_text()) if run else None
+if metrics is not None:
+    test = evaluate(net, cfg["data"], "test", cfg.get("root"))
+    print(f"test PSNR {metrics['test']['psnr']:.2f} -> {test['psnr']:.2f} dB, SSIM {metrics['test']['ssim']:.4f} -> {test['ssim']:.4f}")
+    metrics["calibration"] = dict(source=str(run), images=len(idx), iters=iters, spread_before=before, spread_after=after,
+                                  test_before=metrics["test"], command=f"bench/calibrate-gain.py {run} {out} {n} {iters}")
+    metrics["test"] = test
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
+save(net, out / "model.pt", metrics={"config": cfg} | ({k: v for k, v in metrics.items() if k != "history"} if metrics else {}),
+     **({"privacy": extra["privacy"]} if extra.get("privacy") else {}))
 (out / "config.json").write_text(json.dumps(cfg, indent=1) + "\n")

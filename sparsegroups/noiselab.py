@@ -79,7 +79,7 @@ def lab_rows(net: SparseGroupAE, x: torch.Tensor, k: int | None = None, k_prime:
         first_off[:, :half] = 0; second_off[:, half:] = 0
         g = torch.Generator().manual_seed(guess_seed)
         guessed = [random_guess(public, k, generator=g) for _ in range(guesses)]
-        codes = {f"trusted (k={k})": code, f"fewer (k={fewer})": KBest(code, fewer),
+        codes = {f"trusted (k={k})": code, f"fewer (k={fewer})": net.encode(x, fewer),   # the largest projections (a support code's ones tie)
                  f"maps 0-{half - 1} zeroed": first_off, f"maps {half}-{L - 1} zeroed": second_off,
                  f"ambiguated{'' if scheme == 'ours' else ', ' + scheme} (k'={k_prime})": public, **{f"random guess {i + 1}": c for i, c in enumerate(guessed)}}
         if half == L: del codes[f"maps {half}-{L - 1} zeroed"]

@@ -819,6 +819,12 @@ def model_card(name: str, metrics: dict, privacy: dict | None = None) -> str:
     cmds = [f"`sparsegroups train {_train_args(sc)} --epochs {end} --lr {lr:.2g} --name {name}{' --resume' if i else ''}`"
             for i, (end, lr, sc) in enumerate(segments)]
     reproduce = cmds[0] if len(cmds) == 1 else "; then ".join(cmds) + " (resumed with new settings)"
+    if c['data'] == 'lfw-mini': reproduce += " (the main job, `bash run.sh`, trains this same recipe)"
+    if cal := metrics.get("calibration"):                       # gains calibrated once after training (bench/calibrate-gain.py)
+        reproduce += (f"; then `.venv/bin/python bench/calibrate-gain.py runs/{name} runs/{name}-cal {cal['images']} {cal['iters']}` "
+                      f"(selection gains calibrated once on {cal['images']:,} training images: usage spread {cal['spread_before']:.4f}"
+                      f" -> {cal['spread_after']:.4f}, test PSNR {cal['test_before']['psnr']:.2f} dB before) and "
+                      f"`sparsegroups ship runs/{name}-cal --as {name}`")
     return f"""# Model card: {name}
 
 Sparse-group autoencoder (`sparsegroups.model.SparseGroupAE`), `sparsegroups.model.load("{name}")`.
@@ -834,7 +840,7 @@ Sparse-group autoencoder (`sparsegroups.model.SparseGroupAE`), `sparsegroups.mod
 | test PSNR | {t['psnr']:.2f} dB |
 | test SSIM | {t['ssim']:.4f} |
 
-Reproduce the training: {reproduce}{' (the main job, `bash run.sh`, trains this same recipe)' if c['data'] == 'lfw-mini' else ''}.
+Reproduce the training: {reproduce}.
 Reproduce the test figures: `sparsegroups evaluate {name} --split test`.
 """ + _privacy_card(metrics, privacy)
 

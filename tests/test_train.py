@@ -229,3 +229,22 @@ def test_support_code_trains_shares_and_publishes_nothing_at_k_prime_m(tmp_path)
         assert (shown - shown[:1]).abs().max().item() == 0                         # every face's public decode is the same image
         assert psnr(x, trusted).mean().item() > psnr(x, shown).mean().item() + 1.0, (psnr(x, trusted).mean(), psnr(x, shown).mean())
     assert run_main("train", *TINY, "--code", "binary", "--out", str(tmp_path), "--name", "bad")[1].count("valid are 'values'") == 1
+    # the selection gains calibrated once after training (bench/calibrate-gain.py), re-measured and shipped with a card that replays it
+    from sparsegroups.train import ship, evaluate
+    p = subprocess.run([sys.executable, str(ROOT / "bench" / "calibrate-gain.py"), str(tmp_path / "sup"), str(tmp_path / "sup-cal"), "40", "50"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    cal = json.loads((tmp_path / "sup-cal" / "metrics.json").read_text())
+    c = cal["calibration"]
+    assert c["images"] == 40 and c["iters"] == 50 and c["spread_after"] < c["spread_before"], c
+    assert c["test_before"] == json.loads((tmp_path / "sup" / "metrics.json").read_text())["test"]
+    assert cal["test"]["psnr"] == pytest.approx(evaluate(tmp_path / "sup-cal" / "model.pt", "lfw-mini", "test")["psnr"], abs=1e-4)
+    assert f"{cal['test']['psnr']:.2f} dB" in p.stdout
+    ship(tmp_path / "sup-cal", "tiny-s", models=tmp_path / "models")
+    card = (tmp_path / "models" / "tiny-s.md").read_text()
+    assert "--code support" in card and "then `.venv/bin/python bench/calibrate-gain.py runs/tiny-s runs/tiny-s-cal 40 50`" in card, card
+    assert f"| test PSNR | {cal['test']['psnr']:.2f} dB |" in card and "`sparsegroups ship runs/tiny-s-cal --as tiny-s`" in card
+    assert load(tmp_path / "models" / "tiny-s.pt").config.code == "support"
+    p = subprocess.run([sys.executable, str(ROOT / "bench" / "calibrate-gain.py"), str(tmp_path / "sup"), str(tmp_path / "sup-cal")],
+                       capture_output=True, text=True)
+    assert p.returncode != 0 and "exists: remove it or choose another folder" in p.stderr
