@@ -15,6 +15,7 @@ def card_figures(name):
 @pytest.mark.parametrize("name,shape,needs", [("lfw-mini", (1, 32, 32), None),
                                                pytest.param("celeba64", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private", (3, 64, 64), "celeba", marks=pytest.mark.slow),
+                                               pytest.param("celeba64-support", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private-v3", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private-v2", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private-v1", (3, 64, 64), "celeba", marks=pytest.mark.slow)])
@@ -42,3 +43,21 @@ def test_private_model_carries_its_share_default_and_measured_privacy():
     assert v2.count("--resume`") == 1 and "--init celeba64-private-v1 " in v2 and "private: **no**" in v2
     v1 = (models_dir() / "celeba64-private-v1.md").read_text()
     assert v1.count("--resume`") == 2 and "--init celeba64 " in v1 and "private: **no**" in v1
+
+def test_support_model_publishes_nothing_and_its_card_replays_the_calibration():
+    "celeba64-support (stop 37): a support code shared at k' = m, whose card says what the lab measured and how its gains were set."
+    import torch
+    from sparsegroups.model import read_checkpoint
+    from sparsegroups.ambiguation import ambiguate, disambiguate
+    net = load("celeba64-support")
+    assert net.config.code == "support" and (net.config.L, net.config.m, net.config.k) == (4, 360, 180)
+    assert read_checkpoint("celeba64-support")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
+    card = (models_dir() / "celeba64-support.md").read_text()
+    assert "defaults to scheme `ours` at k' = 360" in card and "private: **no**" in card and "--code support" in card
+    assert "`.venv/bin/python bench/calibrate-gain.py runs/celeba64-support runs/celeba64-support-cal 4359 300`" in card
+    rows = [ln.rsplit("|", 2)[1].strip() for ln in card.splitlines() if ln.startswith("| ") and "measured" not in ln and "---" not in ln][-6:]
+    assert rows == ["**fails**", "holds", "holds", "holds", "holds", "holds"], rows   # only the trusted PSNR fails
+    x = torch.rand(2, 3, 64, 64)
+    with torch.no_grad(): code = net.encode(x)
+    public, key = ambiguate(code, 360, b"test-secret-0123", images=x)
+    assert torch.equal(public, torch.ones_like(public)) and torch.equal(disambiguate(public, key), code)
