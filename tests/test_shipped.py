@@ -61,3 +61,10 @@ def test_support_model_publishes_nothing_and_its_card_replays_the_calibration():
     with torch.no_grad(): code = net.encode(x)
     public, key = ambiguate(code, 360, b"test-secret-0123", images=x)
     assert torch.equal(public, torch.ones_like(public)) and torch.equal(disambiguate(public, key), code)
+    from sparsegroups.share import share, reveal, to_8bit
+    x = to_8bit(x)
+    (pub0, key0), (pub1, key1) = share(net, "celeba64-support", x, 360, b"test-secret-0123")
+    assert pub0 == pub1 and key0 != key1                       # two faces' public files are the same bytes
+    for pub, key, xi in ((pub0, key0, x[0]), (pub1, key1, x[1])):
+        with torch.no_grad(): want = net.decode(net.encode(xi[None]))
+        assert (reveal(pub, key, net, "celeba64-support") - want).abs().max().item() < 1e-5
