@@ -844,6 +844,7 @@ Reproduce the training: {reproduce}.
 Reproduce the test figures: `sparsegroups evaluate {name} --split test`.
 """ + _privacy_card(metrics, privacy)
 
+# %% ../nbs/10_trainGround.ipynb #5e1a7c3d
 def ship(run: str | Path, name: str, force: bool = False, models: Path | None = None, attacks: str | Path | None = None,
          scheme: str | None = None, k_prime: int | None = None) -> Path:
     "Copy runs/<run>/model.pt to data/models/<name>.pt with a model card <name>.md; attacks: a results.json for the card's privacy section, whose scheme and k' (or the given ones) become the share default."
