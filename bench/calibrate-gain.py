@@ -2,12 +2,12 @@
 
     .venv/bin/python bench/calibrate-gain.py MODEL OUT [N [ITERS]]
     .venv/bin/python bench/calibrate-gain.py celeba64-private runs/priv-h-gain            # 1,024 faces, 100 iterations
-    .venv/bin/python bench/calibrate-gain.py runs/support-g runs/support-g-cal 4359 300   # a run folder: all 4,359 train faces
+    .venv/bin/python bench/calibrate-gain.py runs/support-h runs/support-h-cal 4359 300   # a run folder: all 4,359 train faces
 
 writes OUT/model.pt and OUT/config.json (the model's training config), a model the labs read:
 `bash bench/privacy-attacks.sh runs/priv-h-gain/model.pt ours 360 520` scores it. MODEL may be a run folder
 (runs/NAME, holding model.pt and metrics.json): OUT/metrics.json is then the run's, with the test figures measured
-again on the calibrated model and a `calibration` record, so `sparsegroups ship OUT NAME` writes a card that says so.
+again on the calibrated model and a `calibration` record, so `sparsegroups ship OUT --as NAME` writes a card that says so.
 """
 import json, sys
 from pathlib import Path
@@ -18,13 +18,16 @@ from sparsegroups.train import calibrate_gain, evaluate
 
 if len(sys.argv) not in (3, 4, 5): sys.exit(__doc__)
 model, out = sys.argv[1], Path(sys.argv[2])
-n, iters = (int(sys.argv[3]) if len(sys.argv) > 3 else 1024), (int(sys.argv[4]) if len(sys.argv) > 4 else 100)
-if n < 1 or iters < 1: sys.exit(f"N ({n}) and ITERS ({iters}) must be positive integers")
+n, iters = (sys.argv[3] if len(sys.argv) > 3 else "1024"), (sys.argv[4] if len(sys.argv) > 4 else "100")
+if not (n.isdigit() and iters.isdigit() and int(n) >= 1 and int(iters) >= 1):
+    sys.exit(f"N ({n}) and ITERS ({iters}) must be positive integers: how many training faces, how many iterations")
+n, iters = int(n), int(iters)
 if (out / "model.pt").exists(): sys.exit(f"{out / 'model.pt'} exists: remove it or choose another folder")
 run = Path(model) if Path(model).is_dir() else None
 if run is not None and not ((run / "model.pt").is_file() and (run / "metrics.json").is_file()):
     sys.exit(f"{run} is not a finished run folder: it needs model.pt and metrics.json")
-net, extra = load(run / "model.pt" if run else model, return_extra=True)
+try: net, extra = load(run / "model.pt" if run else model, return_extra=True)
+except (FileNotFoundError, ValueError) as e: sys.exit(str(e))
 cfg = extra.get("train_config") or extra.get("metrics", {}).get("config")
 if not cfg or not cfg.get("data"): sys.exit(f"{model} does not record its training data set")
 ds = load_dataset(cfg["data"], split="train", cache=False)
