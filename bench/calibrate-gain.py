@@ -43,6 +43,6 @@ if metrics is not None:
                                   test_before=metrics["test"], command=f"bench/calibrate-gain.py {run} {out} {n} {iters}")
     metrics["test"] = test
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
-save(net, out / "model.pt", metrics={"config": cfg} | ({k: v for k, v in metrics.items() if k != "history"} if metrics else {}),
+save(net, out / "model.pt", metrics={k: v for k, v in metrics.items() if k != "history"} if metrics else {"config": cfg},
      **({"privacy": extra["privacy"]} if extra.get("privacy") else {}))
 (out / "config.json").write_text(json.dumps(cfg, indent=1) + "\n")

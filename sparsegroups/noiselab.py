@@ -12,7 +12,6 @@ import numpy as np
 import torch
 from .ambiguation import ambiguate, random_guess, key_bits, key_bits_reference, support_bits
 from .data import load_dataset, image_grid
-from .layers import KBest
 from .metrics import psnr, ssim, bytes_at_psnr, psnr_at_bytes, codec_curve, file_at_psnr
 from .model import SparseGroupAE, DictConfig, load, read_checkpoint, atomic_write
 
