@@ -16,6 +16,7 @@ def card_figures(name):
                                                pytest.param("celeba64", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-support", (3, 64, 64), "celeba", marks=pytest.mark.slow),
+                                               pytest.param("celeba64-private-v4", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private-v3", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private-v2", (3, 64, 64), "celeba", marks=pytest.mark.slow),
                                                pytest.param("celeba64-private-v1", (3, 64, 64), "celeba", marks=pytest.mark.slow)])
@@ -28,13 +29,14 @@ def test_shipped_model_matches_its_card(name, shape, needs):
     r = evaluate(name, split="test")
     assert abs(r["psnr"] - psnr) < 0.01 and abs(r["ssim"] - ssim) < 0.0005, (r, psnr, ssim)
 
-def test_private_model_carries_its_share_default_and_measured_privacy():
+def test_replaced_private_models_carry_their_share_default_and_measured_privacy():
+    "The values codes shipped as celeba64-private until stop 38, kept as -v1 .. -v4: each card replays its run and says what the lab measured."
     from sparsegroups.model import read_checkpoint
-    assert read_checkpoint("celeba64-private")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
-    card = (models_dir() / "celeba64-private.md").read_text()
-    assert "defaults to scheme `ours` at k' = 360" in card and "private: **no**" in card   # the card says what the lab measured
-    assert card.count("--resume`") == 0 and "--midway attack" in card and "--balance-usage mixed" in card   # one start, replayed
-    assert "--init celeba64-private-v3" in card and "--init celeba64-private " not in card   # it starts from the model it replaced
+    assert read_checkpoint("celeba64-private-v4")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
+    v4 = (models_dir() / "celeba64-private-v4.md").read_text()
+    assert "defaults to scheme `ours` at k' = 360" in v4 and "private: **no**" in v4   # the card says what the lab measured
+    assert v4.count("--resume`") == 0 and "--midway attack" in v4 and "--balance-usage mixed" in v4   # one start, replayed
+    assert "--init celeba64-private-v3" in v4 and "`sparsegroups evaluate celeba64-private-v4 --split test`" in v4
     v3 = (models_dir() / "celeba64-private-v3.md").read_text()
     assert read_checkpoint("celeba64-private-v3")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
     assert v3.count("--resume`") == 0 and "--balance-decay 0.05" in v3 and "--init celeba64-private-v2 " in v3 and "private: **no**" in v3
@@ -44,17 +46,19 @@ def test_private_model_carries_its_share_default_and_measured_privacy():
     v1 = (models_dir() / "celeba64-private-v1.md").read_text()
     assert v1.count("--resume`") == 2 and "--init celeba64 " in v1 and "private: **no**" in v1
 
-def test_support_model_publishes_nothing_and_its_card_replays_the_calibration():
-    "celeba64-support (stop 37): a support code shared at k' = m, whose card says what the lab measured and how its gains were set."
+@pytest.mark.parametrize("name", ["celeba64-private", "celeba64-support"])
+def test_support_model_publishes_nothing_and_its_card_replays_the_calibration(name):
+    "celeba64-private (stop 38) and celeba64-support (stop 37): support codes shared at k' = m, whose cards say what the lab measured and how their gains were set."
     import torch
     from sparsegroups.model import read_checkpoint
     from sparsegroups.ambiguation import ambiguate, disambiguate
-    net = load("celeba64-support")
+    net = load(name)
     assert net.config.code == "support" and (net.config.L, net.config.m, net.config.k) == (4, 360, 180)
-    assert read_checkpoint("celeba64-support")["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
-    card = (models_dir() / "celeba64-support.md").read_text()
+    assert read_checkpoint(name)["extra"]["privacy"] == {"scheme": "ours", "k_prime": 360}
+    card = (models_dir() / f"{name}.md").read_text()
     assert "defaults to scheme `ours` at k' = 360" in card and "private: **no**" in card and "--code support" in card
-    assert "`.venv/bin/python bench/calibrate-gain.py runs/celeba64-support runs/celeba64-support-cal 4359 300`" in card
+    assert f"`.venv/bin/python bench/calibrate-gain.py runs/{name} runs/{name}-cal 4359 300`" in card
+    assert card.count("--resume`") == 1 and "--w-guess 1.0 --privacy-lambda 0.3" in card   # plain epochs, then the guess term
     rows = [ln.rsplit("|", 2)[1].strip() for ln in card.splitlines() if ln.startswith("| ") and "measured" not in ln and "---" not in ln][-6:]
     assert rows == ["**fails**", "holds", "holds", "holds", "holds", "holds"], rows   # only the trusted PSNR fails
     x = torch.rand(2, 3, 64, 64)
@@ -63,8 +67,8 @@ def test_support_model_publishes_nothing_and_its_card_replays_the_calibration():
     assert torch.equal(public, torch.ones_like(public)) and torch.equal(disambiguate(public, key), code)
     from sparsegroups.share import share, reveal, to_8bit
     x = to_8bit(x)
-    (pub0, key0), (pub1, key1) = share(net, "celeba64-support", x, 360, b"test-secret-0123")
+    (pub0, key0), (pub1, key1) = share(net, name, x, 360, b"test-secret-0123")
     assert pub0 == pub1 and key0 != key1                       # two faces' public files are the same bytes
     for pub, key, xi in ((pub0, key0, x[0]), (pub1, key1, x[1])):
         with torch.no_grad(): want = net.decode(net.encode(xi[None]))
-        assert (reveal(pub, key, net, "celeba64-support") - want).abs().max().item() < 1e-5
+        assert (reveal(pub, key, net, name) - want).abs().max().item() < 1e-5
