@@ -1,7 +1,7 @@
 """A trained model with its selection gains calibrated once, without training: `calibrate_gain` on N training faces.
 
     .venv/bin/python bench/calibrate-gain.py MODEL OUT [N [ITERS]]
-    .venv/bin/python bench/calibrate-gain.py celeba64-private runs/priv-h-gain            # 1,024 faces, 100 iterations
+    .venv/bin/python bench/calibrate-gain.py celeba64-private-v4 runs/priv-h-gain         # 1,024 faces, 100 iterations
     .venv/bin/python bench/calibrate-gain.py runs/support-h runs/support-h-cal 4359 300   # a run folder: all 4,359 train faces
 
 writes OUT/model.pt and OUT/config.json (the model's training config), a model the labs read:

@@ -313,7 +313,7 @@ def balance_loss(z: torch.Tensor, k: int, running: dict | None = None, decay: fl
     # batch weighing `decay`, with this batch's gradient: a batch of 16 estimates a position's usage to +-0.12, which
     # is all the usage term sees once the positions are within that of k/m.
     # usage "soft": a sigmoid around the map's threshold, whose gradient vanishes where a position's entries lie far
-    # above it (celeba64-private's busiest positions sit at 7.7x, usage 0.98); "hard": the exact top-k support as value
+    # above it (celeba64-private-v3's busiest positions sit at 7.7x, usage 0.98); "hard": the exact top-k support as value
     # and weight, the gradient of |z| / threshold straight through, the same at any distance. Its sign statistic has
     # no gradient through the support (only through tanh, small for large entries): in `priv-f` the signs drifted
     # (sign term 0.025 -> 0.102) and the lab's distinguisher rose 0.561 -> 0.602. Kept as run; see the README.
@@ -343,7 +343,7 @@ def gauss_loss(z: torch.Tensor, running: dict | None = None, decay: float = 0.0,
     # entries (a shared scale between positions); (excess kurtosis of each image's m entries)^2, the only part that
     # needs no other image: the scheme fits each image's fake scale to its true entries, so a map whose entries are
     # heavy-tailed within an image (a few far above the rest) shows its largest true entries above every fake
-    # (`celeba64-private`: kurtosis 5.4 within a map, 99% quantile of log(|v| / t) 1.57 true, 1.45 fakes).
+    # (`celeba64-private-v4`: kurtosis 5.4 within a map, 99% quantile of log(|v| / t) 1.57 true, 1.45 fakes).
     # Moments over images are this batch's, or running means as balance_loss's.
     z = z.float(); B, L, m = z.shape
     s = _running_mean(torch.cat([z.mean(0)[..., None], torch.einsum("bli,blj->lij", z, z) / B], -1), running, "gauss", decay)
