@@ -8,8 +8,8 @@ import functools
 import numpy as np
 
 # %% auto #0
-__all__ = ['NSYM', 'ESC', 'PRECISION', 'model_grid', 'model_table', 'value_model', 'choose_models', 'encode_values',
-           'decode_values']
+__all__ = ['NSYM', 'ESC', 'PRECISION', 'model_grid', 'model_table', 'value_model', 'choose_models', 'sign_byte', 'sign_model',
+           'encode_values', 'decode_values']
 
 # %% ../nbs/13b_entropy.ipynb #9eb053d2
 NSYM = 4096                 # magnitude symbols 0..4095 per model; the last one escapes to q - 4095 in two 12-bit symbols
@@ -53,11 +53,23 @@ def choose_models(q: np.ndarray) -> np.ndarray:
     bits = -(n0 * np.log2(1 - s) + (q.shape[-1] - n0) * np.log2(1 - s * s) + s1 * np.log2(s))   # (L, 256)
     return bits.argmin(-1).astype(np.uint8)
 
+def sign_byte(negative: np.ndarray) -> int:
+    "The sign model's byte b, P(negative) = b / 256: 0 when no sign is negative, else the share of negatives rounded into 1..255."
+    negative = np.asarray(negative, bool)
+    return int(np.clip(np.rint(256 * negative.mean()), 1, 255)) if negative.any() else 0
+
+@functools.lru_cache(maxsize=None)
+def sign_model(b: int):
+    "constriction's model of the signs for byte b in 1..255: P(positive) = (256 - b) / 256, P(negative) = b / 256, exact."
+    from constriction import stream
+    return stream.model.Categorical(np.array([256 - b, b]) / 256.0, perfect=True)
+
 # %% ../nbs/13b_entropy.ipynb #8335f610
 def encode_values(q: np.ndarray, # (L, n) magnitude symbols >= 0, in the order of the map's positions
                   negative: np.ndarray, # (L, n) signs
+                  signs: bool = True, # a sign byte and its model (format version 3); False: fair bits (version 2)
                  ) -> bytes:
-    "Symbols and signs (L, n) -> L model bytes + range-coded 32-bit words (magnitudes map by map, then the signs)."
+    "Symbols and signs (L, n) -> L model bytes [+ sign byte] + range-coded 32-bit words (magnitudes map by map, then the signs)."
     from constriction import stream
     Uniform, RangeEncoder = stream.model.Uniform, stream.queue.RangeEncoder
     q, negative = np.asarray(q, np.int64), np.asarray(negative, bool)
@@ -70,24 +82,27 @@ def encode_values(q: np.ndarray, # (L, n) magnitude symbols >= 0, in the order o
         enc.encode(np.minimum(row, ESC).astype(np.int32), value_model(int(j)))
         rest = row[row >= ESC] - ESC
         if rest.size: enc.encode(np.stack([rest >> 12, rest & 4095], 1).ravel().astype(np.int32), Uniform(4096))
-    enc.encode(negative.ravel().astype(np.int32), Uniform(2))
-    return js.tobytes() + enc.get_compressed().astype("<u4").tobytes()
+    b = sign_byte(negative) if signs else None
+    if b != 0: enc.encode(negative.ravel().astype(np.int32), sign_model(b) if signs else Uniform(2))
+    return js.tobytes() + (bytes([b]) if signs else b"") + enc.get_compressed().astype("<u4").tobytes()
 
-def decode_values(data: bytes, L: int, n: int) -> tuple[np.ndarray, np.ndarray]:
-    "Inverse of `encode_values`: bytes -> (q (L, n) int64, negative (L, n) bool); ValueError for a stream that is not one."
+def decode_values(data: bytes, L: int, n: int, signs: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    "Inverse of `encode_values` (with the same `signs`): bytes -> (q (L, n) int64, negative (L, n) bool); ValueError for a stream that is not one."
     from constriction import stream
     Uniform, RangeDecoder = stream.model.Uniform, stream.queue.RangeDecoder
-    if len(data) < L or (len(data) - L) % 4:
-        raise ValueError(f"the value stream ({len(data)} bytes) is not {L} model bytes and whole 32-bit words")
-    js = np.frombuffer(data[:L], np.uint8)
+    head = L + signs
+    if len(data) < head or (len(data) - head) % 4:
+        raise ValueError(f"the value stream ({len(data)} bytes) is not {L} model bytes{', a sign byte' if signs else ''} and whole 32-bit words")
+    js, b = np.frombuffer(data[:L], np.uint8), (data[L] if signs else None)
     try:
-        dec = RangeDecoder(np.frombuffer(data[L:], "<u4").astype(np.uint32))
+        dec = RangeDecoder(np.frombuffer(data[head:], "<u4").astype(np.uint32))
         q = np.empty((L, n), np.int64)
         for l, j in enumerate(js):
             q[l] = dec.decode(value_model(int(j)), n)
             esc = np.flatnonzero(q[l] == ESC)
             if esc.size: q[l, esc] += (dec.decode(Uniform(4096), 2 * esc.size).reshape(-1, 2).astype(np.int64) @ [4096, 1])
-        negative = dec.decode(Uniform(2), L * n).reshape(L, n).astype(bool)
+        if b == 0: negative = np.zeros((L, n), bool)
+        else: negative = dec.decode(sign_model(b) if signs else Uniform(2), L * n).reshape(L, n).astype(bool)
     except BaseException as e:             # constriction reports bad data as AssertionError, KeyError or a Rust panic
         if not isinstance(e, Exception) and type(e).__name__ != "PanicException": raise
         raise ValueError(f"the value stream cannot be decoded ({type(e).__name__})") from None

@@ -14,14 +14,16 @@ from .subsets import pack_subsets, unpack_subsets, subsets_nbytes, subsets_nbyte
 from .seal import SEAL_BYTES, seal, unseal
 
 # %% auto #0
-__all__ = ['PUBLIC_MAGIC', 'KEY_MAGIC', 'FORMAT_VERSION', 'KEY_HEADER_BYTES', 'ShareError', 'weights_hash', 'PublicCode',
-           'public_to_bytes', 'read_public', 'SharingKey', 'binding', 'key_nbytes', 'key_to_bytes', 'read_key']
+__all__ = ['PUBLIC_MAGIC', 'KEY_MAGIC', 'FORMAT_VERSION', 'READ_VERSIONS', 'KEY_HEADER_BYTES', 'ShareError', 'weights_hash',
+           'PublicCode', 'public_to_bytes', 'read_public', 'SharingKey', 'binding', 'key_nbytes', 'key_to_bytes',
+           'read_key']
 
 # %% ../nbs/13e_fileformat.ipynb #d9032533
 class ShareError(ValueError):
     "A public file, key, identity, image or output that cannot be used; the message names the file and the problem."
 
-PUBLIC_MAGIC, KEY_MAGIC, FORMAT_VERSION = b"SGP", b"SGK", 2
+PUBLIC_MAGIC, KEY_MAGIC, FORMAT_VERSION = b"SGP", b"SGK", 3
+READ_VERSIONS = (2, 3)   # versions this release reads; it writes FORMAT_VERSION
 KEY_HEADER_BYTES = 31    # plain key: magic, version, flags, L, k, k', 16-byte binding, CRC-32
 _KEY_FIELDS = 22         # L, k, k' and the binding: in the clear in a plain key, sealed with the support otherwise
 _MAX_VALUES = 1 << 20    # L m above this is refused by the parser (the shipped models have L m <= 2048)
@@ -83,7 +85,7 @@ def _varint(n: int) -> bytes:
         if not n: return bytes(out)
 
 def _check_magic(data: bytes, name: str, magic: bytes, what: str):
-    "ShareError unless data starts with magic and this format version; names what the file is instead."
+    "The format version, if data starts with magic and a version this release reads; else ShareError naming what the file is."
     other = {PUBLIC_MAGIC: "a public file (.sgpub)", KEY_MAGIC: "a key (.sgkey)"}
     if len(data) < 4:
         if data == magic[:len(data)]: raise ShareError(f"{name} is truncated: {len(data)} bytes, not even a header")
@@ -91,13 +93,14 @@ def _check_magic(data: bytes, name: str, magic: bytes, what: str):
     if data[:3] != magic:
         if data[:3] in other: raise ShareError(f"{name} is {other[data[:3]]}, not {what}")
         raise ShareError(f"{name} is not {what} (it does not start with {magic!r})")
-    v = data[3]
-    if v < FORMAT_VERSION:
-        raise ShareError(f"{name} has format version {v}, written by an older sparsegroups; this release reads version "
-                         f"{FORMAT_VERSION} only: share the image again (or read it with the release that wrote it)")
+    v, reads = data[3], " and ".join(map(str, READ_VERSIONS))
+    if v < READ_VERSIONS[0]:
+        raise ShareError(f"{name} has format version {v}, written by an older sparsegroups; this release reads versions "
+                         f"{reads}: share the image again (or read it with the release that wrote it)")
     if v > FORMAT_VERSION:
-        raise ShareError(f"{name} has format version {v}, written by a newer sparsegroups; this release reads version "
-                         f"{FORMAT_VERSION} only: upgrade sparsegroups")
+        raise ShareError(f"{name} has format version {v}, written by a newer sparsegroups; this release reads versions "
+                         f"{reads}: upgrade sparsegroups")
+    return v
 
 def _check_crc(data: bytes, name: str):
     if zlib.crc32(data[:-4]) != int.from_bytes(data[-4:], "little"):
@@ -121,7 +124,7 @@ def public_to_bytes(pub: PublicCode) -> bytes:
 def read_public(data: bytes, name: str = "public file") -> PublicCode:
     "The bytes of a `.sgpub` -> `PublicCode`; ShareError naming `name` and the problem for anything else."
     data = bytes(data)
-    _check_magic(data, name, PUBLIC_MAGIC, "a sparsegroups public file (.sgpub)")
+    signs = _check_magic(data, name, PUBLIC_MAGIC, "a sparsegroups public file (.sgpub)") >= 3   # version 2: fair sign bits
     r = _Reader(data, name); r.take(4)
     raw_name = r.take(r.take(1)[0])
     weights = r.take(8)
@@ -140,14 +143,15 @@ def read_public(data: bytes, name: str = "public file") -> PublicCode:
     if not (L >= 1 and 1 <= kp <= m and L * m <= _MAX_VALUES and s >= 1): raise bad(f"L={L}, m={m}, k'={kp}, step {s}/64 are inconsistent")
     body = r.take(blen)
     short = bad(f"its body ({blen} bytes) is too short for {L} maps of {kp} of {m} values")
-    if subsets_nbytes_approx(L, m, kp) > blen or blen < 3 * L + (L * kp + 7) // 8: raise short
+    least = 3 * L + (1 if signs else (L * kp + 7) // 8)     # thresholds, model bytes, and the sign byte or the fair sign bits
+    if subsets_nbytes_approx(L, m, kp) > blen or blen < least: raise short
     npos = subsets_nbytes(L, m, kp)
-    if blen < npos + 3 * L + (L * kp + 7) // 8: raise short
+    if blen < npos + least: raise short
     try:
         support = unpack_subsets(body[:npos], L, m, kp)
         e = np.frombuffer(body[npos:npos + 2 * L], "<i2").astype(np.int16)
         if (np.abs(e.astype(np.int32)) > 256 * 64).any(): raise ValueError("a threshold is outside [2^-64, 2^64]")
-        q, neg = decode_values(body[npos + 2 * L:], L, kp)
+        q, neg = decode_values(body[npos + 2 * L:], L, kp, signs)
     except ValueError as err: raise bad(str(err)) from None
     return PublicCode(model, weights, (C, H, W), L, m, kp, s / 64, support, e, q, neg)
 

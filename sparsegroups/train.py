@@ -61,6 +61,10 @@ def _check_privacy_options(cfg, a):
     g = cfg.balance_gain
     if isinstance(g, bool) or not isinstance(g, int) or g < 0:
         raise ValueError(f"balance_gain must be an integer >= 0 (steps between usage calibrations of the selection gains; 0: off), got {g!r}")
+    if cfg.train_part not in ("all", "decoder"):
+        raise ValueError(f"train_part={cfg.train_part!r}: valid are \"all\" and \"decoder\" (encoder, neck and gains fixed)")
+    if cfg.train_part == "decoder" and (g or cfg.w_balance or cfg.w_gauss):
+        raise ValueError("train_part=\"decoder\" fixes the encoder and its gains; balance_gain, w_balance and w_gauss act on them: set them to 0")
     if cfg.balance_usage not in ("soft", "hard", "mixed"):
         raise ValueError(f"balance_usage={cfg.balance_usage!r}: valid are 'soft' (a sigmoid around the threshold), 'hard' (exact top-k "
                          f"usage, gradient straight through) and 'mixed' (hard usage, soft sign and magnitude statistics)")
@@ -98,6 +102,7 @@ class TrainConfig(DictConfig):
     name: str | None = None         # run folder name (None: data-L-m-k-timestamp)
     out: str | None = None          # parent of run folders (None: $SPARSEGROUPS_RUNS or ./runs)
     init: str | None = None         # start from these weights (shipped model name or checkpoint): fine-tuning
+    train_part: str = "all"         # what learns: "all", or "decoder" (encoder, neck and gains fixed, in eval mode)
     w_balance: float = 0.0          # privacy terms (off at 0; see "Privacy-aware training"): position usage, signs, magnitudes
     w_gauss: float = 0.0            # each map's dense code toward i.i.d. Gaussian entries (moments: gauss_loss)
     w_public: float = 0.0           # the public code's decode toward the mean training image
@@ -121,7 +126,6 @@ class TrainConfig(DictConfig):
     privacy_scheme: str = "ours"    # the ambiguation in the loop: "ours", or "ours+positions" (fakes follow the position statistics)
     gauss_decay: float = 0.02       # w_gauss's moments: this batch's (0) or running means, each batch weighing this
     balance_gain: int = 0           # every N steps (and first) the selection gains are set so each position is used k/m of the time (0: off)
-
     def __post_init__(self):
         for f in ("num_filts", "scale_factor"):
             if (v := getattr(self, f)) is not None: object.__setattr__(self, f, tuple(int(e) for e in v))
@@ -606,6 +610,7 @@ class _Epochs:
     def train_epoch(self, bar=None) -> tuple[float, float]:
         "One pass over this rank's shard (from the saved position): (mean train loss, images/s)."
         self.net.eval() if self.privacy else self.net.train()   # privacy terms see the encoder an attacker runs
+        if self.cfg.train_part == "decoder": self.model.encoder.eval()   # its BatchNorm statistics stay the ones the gains were set for
         total, n, t0 = 0.0, 0, time.perf_counter()
         amp = dict(device_type=self.device.split(":")[0], dtype=torch.bfloat16, enabled=self.cfg.amp and not self.privacy)
         sums = {}
@@ -643,7 +648,8 @@ class Trainer(_Checkpointing, _BatchLosses, _Gains, _Epochs):
         self.net = self.model
         if dist.world > 1:
             self.net = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=[int(device.split(":")[1])] if device.startswith("cuda") else None)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=cfg.lr)
+        if cfg.train_part == "decoder": self.model.encoder.requires_grad_(False); self.model.neck.requires_grad_(False)
+        self.opt = torch.optim.Adam((p for p in self.model.parameters() if p.requires_grad), lr=cfg.lr)
         self.sched = torch.optim.lr_scheduler.ReduceLROnPlateau(self.opt, factor=cfg.plateau_factor,
                                                                 patience=cfg.plateau_patience, min_lr=cfg.min_lr)
         self.train_ds, self.valid_ds = run_data(cfg, "train"), run_data(cfg, "valid")

@@ -248,3 +248,33 @@ def test_support_code_trains_shares_and_publishes_nothing_at_k_prime_m(tmp_path)
     p = subprocess.run([sys.executable, str(ROOT / "bench" / "calibrate-gain.py"), str(tmp_path / "sup"), str(tmp_path / "sup-cal")],
                        capture_output=True, text=True)
     assert p.returncode != 0 and "exists: remove it or choose another folder" in p.stderr
+
+def test_train_part_decoder_keeps_the_encoder_its_gains_and_every_support(tmp_path):
+    "--train-part decoder (stop 39): only the decoder's convolutions learn; codes, public files and keys stay the same bytes."
+    import torch
+    from sparsegroups.data import lfw_mini
+    from sparsegroups.metrics import psnr
+    from sparsegroups.train import calibrate_gain
+    base = load("lfw-mini")
+    x = lfw_mini("train").images[:40]
+    calibrate_gain(base, x, base.config.k, iters=20)                          # calibrated gains, as the support codes ship with
+    assert base.neck.gain.abs().max().item() > 0
+    from sparsegroups.model import save
+    save(base, tmp_path / "base.pt")
+    rc, err = run_main("train", *TINY, "--epochs", "2", "--init", str(tmp_path / "base.pt"), "--train-part", "decoder", "--lr", "3e-3",
+                       "--out", str(tmp_path), "--name", "dec")
+    assert rc == 0, err
+    net = load(tmp_path / "dec" / "model.pt")
+    before, after = base.state_dict(), net.state_dict()
+    changed = {k for k in after if not torch.equal(after[k], before[k])}
+    assert changed and all(k.startswith("decoder.") for k in changed), changed          # BatchNorm statistics and gains included
+    assert sum(k.startswith("decoder.") for k in changed) == sum(k.startswith("decoder.") for k in after)   # every decoder tensor learned
+    xt = lfw_mini("test").images
+    with torch.no_grad():
+        assert torch.equal(net.encode(xt) != 0, base.encode(xt) != 0)
+        gain = psnr(xt, net(xt)["x_hat"]).mean().item() - psnr(xt, base(xt)["x_hat"]).mean().item()
+    assert gain > 0.05, gain                                                      # 2 epochs at a high rate: the decoder improved
+    rc, err = run_main("train", *TINY, "--train-part", "decoder", "--balance-gain", "5", "--out", str(tmp_path), "--name", "bad")
+    assert rc == 2 and "train_part=\"decoder\" fixes the encoder and its gains" in err and "Traceback" not in err
+    rc, err = run_main("train", *TINY, "--train-part", "encoder", "--out", str(tmp_path), "--name", "bad")
+    assert rc == 2 and "valid are \"all\" and \"decoder\"" in err
